@@ -1,0 +1,39 @@
+package dev.timefan.fanout;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * One batch through every strategy in turn.
+ *
+ * @param size how many zones were asked for
+ * @param source the source asked for
+ * @param runs one run per strategy, in the order they ran
+ * @param agree whether every strategy gave every item the same status, timezone and
+ * utc_offset
+ * @param fastest the strategy with the shortest run
+ */
+@Schema(name = "CompareResult")
+public record CompareResult(int size, Source source, List<Run> runs, boolean agree,
+		@Schema(example = "virtual") String fastest) {
+
+	public CompareResult {
+		runs = List.copyOf(runs);
+	}
+
+	/**
+	 * One strategy's run.
+	 *
+	 * @param strategy the strategy
+	 * @param elapsedMs how long its fan-out took, in milliseconds
+	 * @param succeeded items with a time object
+	 * @param failed items without one
+	 */
+	@Schema(name = "CompareRun")
+	public record Run(String strategy, @com.fasterxml.jackson.annotation.JsonProperty("elapsed_ms") double elapsedMs,
+			int succeeded, int failed) {
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.timefan.fanout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.timefan.time.Zone;
+
+/**
+ * Fan-out over an {@link Executor} for the strategies that run lookups in threads: one
+ * task per zone, a task the executor rejects is 503 at once, the caller waits for each
+ * outcome in order until the deadline, then every unfinished task is cancelled
+ * (interrupted) and answered 504.
+ */
+public final class ExecutorFanout {
+
+	private ExecutorFanout() {
+	}
+
+	/**
+	 * Runs a job on an executor and waits for its outcomes.
+	 * @param executor where the lookups run
+	 * @param job the job
+	 * @return one outcome per zone, in order
+	 */
+	public static List<Outcome> run(Executor executor, FanoutJob job) {
+		List<Zone> zones = job.zones();
+		Outcome[] outcomes = new Outcome[zones.size()];
+		List<FutureTask<Outcome>> tasks = new ArrayList<>(zones.size());
+		long start = System.nanoTime();
+		for (int i = 0; i < zones.size(); i++) {
+			Zone zone = zones.get(i);
+			FutureTask<Outcome> task = new FutureTask<>(() -> job.lookup(zone));
+			tasks.add(task);
+			try {
+				executor.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				outcomes[i] = Outcome.rejected(job.strategy());
+			}
+		}
+		boolean interrupted = false;
+		for (int i = 0; i < outcomes.length; i++) {
+			if (outcomes[i] != null) {
+				continue;
+			}
+			FutureTask<Outcome> task = tasks.get(i);
+			try {
+				outcomes[i] = interrupted ? task.get(0, TimeUnit.NANOSECONDS)
+						: task.get(Math.max(0, job.deadline().remainingNanos()), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				task.cancel(true);
+				outcomes[i] = Outcome.timedOut(job.deadline(), System.nanoTime() - start);
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+				task.cancel(true);
+				outcomes[i] = Outcome.timedOut(job.deadline(), System.nanoTime() - start);
+			}
+			catch (ExecutionException ex) {
+				outcomes[i] = Outcome.failed(500, "lookup failed: " + ex.getCause(), System.nanoTime() - start);
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		return Arrays.asList(outcomes);
+	}
+
+}

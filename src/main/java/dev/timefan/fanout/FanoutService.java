@@ -1,0 +1,217 @@
+package dev.timefan.fanout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.timefan.time.TimeObject;
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
+import dev.timefan.time.ZoneCatalog;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Everything around an engine, once for every strategy: resolving names through the
+ * catalog, validating the batch, choosing the source, the deadline, assembling the
+ * ordered result, the meters, and the problems a single lookup turns into.
+ */
+@Service
+public class FanoutService {
+
+	/** The header that tells how long the fan-out took. */
+	public static final String SERVER_TIMING = "Server-Timing";
+
+	private final ZoneCatalog catalog;
+
+	private final FanoutProperties properties;
+
+	private final FanoutMetrics metrics;
+
+	private final Map<Source, ZoneLookup> lookups;
+
+	private final Source defaultSource;
+
+	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics) {
+		this.catalog = catalog;
+		this.properties = properties;
+		this.metrics = metrics;
+		this.lookups = Map.of(Source.LOCAL,
+				(zone, clientIp) -> Outcome.answered(Source.LOCAL, clock.now(zone, clientIp), 0));
+		this.defaultSource = Source.requested(properties.source());
+	}
+
+	/**
+	 * One zone through an engine.
+	 * @param engine the strategy
+	 * @param name the zone as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the time object and how long the fan-out took
+	 * @throws ErrorResponseException 404 with suggestions for an unknown zone; the item's
+	 * status (502, 503, 504) when it failed
+	 */
+	public Single single(FanoutEngine engine, String name, @Nullable String source, String clientIp) {
+		Source requested = source(source);
+		Zone zone = this.catalog.find(name);
+		if (zone == null) {
+			this.metrics.lookup(engine.strategy(), requested, 404, 0);
+			throw Problems.unknownZone(name, this.catalog.suggest(name));
+		}
+		long start = System.nanoTime();
+		List<Outcome> outcomes = run(engine, List.of(zone), requested, clientIp).join();
+		long nanos = System.nanoTime() - start;
+		Outcome outcome = outcomes.getFirst();
+		this.metrics.lookup(engine.strategy(), (outcome.source() != null) ? outcome.source() : requested,
+				outcome.status(), outcome.nanos());
+		this.metrics.batch(engine.strategy(), requested, 1, outcome.succeeded() ? 1 : 0, nanos);
+		if (outcome.time() == null) {
+			ErrorResponseException problem = Problems.itemFailed(outcome);
+			problem.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
+			throw problem;
+		}
+		return new Single(outcome.time(), BatchResult.millis(nanos));
+	}
+
+	/**
+	 * A batch through an engine, waiting for it.
+	 * @param engine the strategy
+	 * @param names the zones as asked, in order
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the batch result
+	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
+	 * source; 503 when the strategy rejected every item
+	 */
+	public BatchResult batch(FanoutEngine engine, List<String> names, @Nullable String source, String clientIp) {
+		try {
+			return batchAsync(engine, names, source, clientIp).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+		}
+	}
+
+	/**
+	 * A batch through an engine, without waiting.
+	 * @param engine the strategy
+	 * @param names the zones as asked, in order
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the batch result, when every item has its outcome
+	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
+	 * source
+	 */
+	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
+			String clientIp) {
+		validateSize(names);
+		Source requested = source(source);
+		@Nullable Zone[] resolved = new Zone[names.size()];
+		List<Zone> zones = new ArrayList<>(names.size());
+		for (int i = 0; i < resolved.length; i++) {
+			resolved[i] = this.catalog.find(names.get(i));
+			if (resolved[i] != null) {
+				zones.add(resolved[i]);
+			}
+		}
+		long start = System.nanoTime();
+		AtomicInteger inflight = this.metrics.inflight(engine.strategy());
+		inflight.addAndGet(names.size());
+		CompletableFuture<List<Outcome>> outcomes = zones.isEmpty() ? CompletableFuture.completedFuture(List.of())
+				: run(engine, zones, requested, clientIp);
+		return outcomes.whenComplete((result, ex) -> inflight.addAndGet(-names.size()))
+			.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, result,
+					System.nanoTime() - start));
+	}
+
+	/**
+	 * The {@code Server-Timing} value of a fan-out.
+	 * @param elapsedMs how long it took, in milliseconds
+	 * @return the header value
+	 */
+	public static String serverTiming(double elapsedMs) {
+		return "fanout;dur=" + elapsedMs;
+	}
+
+	private CompletableFuture<List<Outcome>> run(FanoutEngine engine, List<Zone> zones, Source source,
+			String clientIp) {
+		ZoneLookup lookup = this.lookups.get(source);
+		if (lookup == null) {
+			throw Problems.badRequest("source '" + source.wireName() + "' is not available in this version");
+		}
+		Deadline deadline = Deadline.after(this.properties.batch().timeout());
+		return engine.fanOut(new FanoutJob(engine.strategy(), zones, source, clientIp, deadline, lookup));
+	}
+
+	private BatchResult assemble(String strategy, Source source, List<String> names, @Nullable Zone[] resolved,
+			List<Outcome> outcomes, long nanos) {
+		List<BatchResult.Item> items = new ArrayList<>(names.size());
+		int next = 0;
+		int succeeded = 0;
+		int rejected = 0;
+		for (int i = 0; i < resolved.length; i++) {
+			String name = names.get(i);
+			if (resolved[i] == null) {
+				this.metrics.lookup(strategy, source, 404, 0);
+				items.add(new BatchResult.Item(name, 404, null, null, "unknown time zone '" + Names.shorten(name) + "'",
+						this.catalog.suggest(name)));
+				continue;
+			}
+			Outcome outcome = outcomes.get(next++);
+			this.metrics.lookup(strategy, (outcome.source() != null) ? outcome.source() : source, outcome.status(),
+					outcome.nanos());
+			succeeded += outcome.succeeded() ? 1 : 0;
+			rejected += (outcome.status() == 503) ? 1 : 0;
+			items.add(new BatchResult.Item(name, outcome.status(), outcome.source(), outcome.time(), outcome.error(),
+					List.of()));
+		}
+		this.metrics.batch(strategy, source, names.size(), succeeded, nanos);
+		if (rejected == names.size()) {
+			ErrorResponseException shed = Problems.shed(strategy);
+			shed.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
+			throw shed;
+		}
+		return new BatchResult(strategy, source, names.size(), succeeded, names.size() - succeeded,
+				BatchResult.millis(nanos), items);
+	}
+
+	private void validateSize(List<String> names) {
+		if (names.isEmpty()) {
+			throw Problems.badRequest("empty batch: ask for at least one zone");
+		}
+		int max = this.properties.batch().maxSize();
+		if (names.size() > max) {
+			throw Problems.badRequest(
+					"batch of " + names.size() + " zones is over the limit of " + max + " (timefan.batch.max-size)");
+		}
+	}
+
+	Source source(@Nullable String value) {
+		if (value == null) {
+			return this.defaultSource;
+		}
+		try {
+			return Source.requested(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw Problems.badRequest(ex.getMessage());
+		}
+	}
+
+	/**
+	 * A single lookup's answer.
+	 *
+	 * @param time the time object
+	 * @param elapsedMs how long the fan-out took, in milliseconds
+	 */
+	public record Single(TimeObject time, double elapsedMs) {
+
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.timefan.fanout;
+
+import java.net.URI;
+import java.util.List;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * The problem documents (RFC 9457) of the fan-out endpoints. Each is an
+ * {@link ErrorResponseException}, which Spring MVC writes as
+ * {@code application/problem+json}.
+ */
+final class Problems {
+
+	static final String RETRY_AFTER_SECONDS = "1";
+
+	private Problems() {
+	}
+
+	static ErrorResponseException badRequest(String detail) {
+		return problem(HttpStatus.BAD_REQUEST, "bad-request", "Malformed request", detail);
+	}
+
+	static ErrorResponseException unknownZone(String name, List<String> suggestions) {
+		ErrorResponseException ex = problem(HttpStatus.NOT_FOUND, "unknown-zone", "Unknown time zone",
+				"unknown time zone '" + Names.shorten(name) + "'");
+		ex.getBody().setProperty("suggestions", suggestions);
+		return ex;
+	}
+
+	/**
+	 * A single lookup whose one item failed: the item's status and reason become the
+	 * problem's.
+	 */
+	static ErrorResponseException itemFailed(Outcome outcome) {
+		HttpStatus status = HttpStatus.valueOf(outcome.status());
+		ErrorResponseException ex = problem(status, slug(status), status.getReasonPhrase(),
+				(outcome.error() != null) ? outcome.error() : status.getReasonPhrase());
+		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+			ex.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+		}
+		return ex;
+	}
+
+	static ErrorResponseException shed(String strategy) {
+		ErrorResponseException ex = problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded",
+				"strategy '" + strategy + "' is saturated; every item was rejected, retry later");
+		ex.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+		return ex;
+	}
+
+	private static String slug(HttpStatus status) {
+		return switch (status) {
+			case BAD_GATEWAY -> "upstream-failed";
+			case SERVICE_UNAVAILABLE -> "overloaded";
+			case GATEWAY_TIMEOUT -> "deadline-exceeded";
+			default -> "lookup-failed";
+		};
+	}
+
+	private static ErrorResponseException problem(HttpStatus status, String type, String title, String detail) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		body.setType(URI.create("urn:timefan:problem:" + type));
+		body.setTitle(title);
+		return new ErrorResponseException(status, body, null);
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * timefan: the time core ({@code time}), the fan-out seam ({@code fanout}) with one
+ * package per strategy ({@code threads}, {@code virtual}), the worldtimeapi-compatible
+ * API ({@code worldtimeapi}) and cross-cutting web configuration ({@code web}).
+ */
+@NullMarked
+package dev.timefan;
+
+import org.jspecify.annotations.NullMarked;

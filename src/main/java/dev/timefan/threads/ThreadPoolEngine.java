@@ -1,0 +1,58 @@
+package dev.timefan.threads;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import dev.timefan.fanout.ExecutorFanout;
+import dev.timefan.fanout.FanoutEngine;
+import dev.timefan.fanout.FanoutJob;
+import dev.timefan.fanout.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fans a batch out over a fixed pool of platform threads with a bounded queue. The
+ * caller's thread waits for the outcomes; an item the full queue refuses is 503 at once.
+ */
+@Component
+@Order(1)
+class ThreadPoolEngine implements FanoutEngine, DisposableBean {
+
+	static final String STRATEGY = "threads";
+
+	private final ThreadPoolExecutor pool;
+
+	private final ExecutorService monitored;
+
+	ThreadPoolEngine(ThreadsProperties properties, MeterRegistry registry) {
+		this.pool = new ThreadPoolExecutor(properties.poolSize(), properties.poolSize(), 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(properties.queueCapacity()), new CustomizableThreadFactory("timefan-threads-"),
+				new ThreadPoolExecutor.AbortPolicy());
+		this.monitored = ExecutorServiceMetrics.monitor(registry, this.pool, "timefan.threads");
+	}
+
+	@Override
+	public String strategy() {
+		return STRATEGY;
+	}
+
+	@Override
+	public CompletableFuture<List<Outcome>> fanOut(FanoutJob job) {
+		return CompletableFuture.completedFuture(ExecutorFanout.run(this.monitored, job));
+	}
+
+	@Override
+	public void destroy() {
+		this.pool.shutdownNow();
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * The worldtimeapi.org API served by timefan: {@code /api/timezone...} and their
+ * {@code .txt} variants, so that a client written for worldtimeapi.org only changes its
+ * base URL.
+ */
+@NullMarked
+package dev.timefan.worldtimeapi;
+
+import org.jspecify.annotations.NullMarked;
