@@ -31,6 +31,8 @@ public abstract class FanoutController {
 	private static final String SOURCE_DOC = "local (the tz database this service ships) or upstream; "
 			+ "default timefan.source";
 
+	private static final String AREA_DOC = "the area: the first segment of the zone";
+
 	private final FanoutService service;
 
 	private final FanoutEngine engine;
@@ -49,53 +51,68 @@ public abstract class FanoutController {
 
 	@Operation(summary = "Time in a one-segment zone (UTC, GB), or a batch of comma-separated ones")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
-			content = @Content(schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{zone}")
-	public ResponseEntity<Object> zone(@PathVariable String zone,
-			@Parameter(description = SOURCE_DOC) @RequestParam(required = false) @Nullable String source,
+	public ResponseEntity<Object> zone(
+			@Parameter(description = "a one-segment zone, or a comma list of them",
+					example = "UTC") @PathVariable String zone,
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		return byPath(source, request, zone);
 	}
 
 	@Operation(summary = "Time in a zone such as Asia/Kolkata, or a batch: Asia/Kolkata,Dhaka")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
-			content = @Content(schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{area}/{location}")
-	public ResponseEntity<Object> areaLocation(@PathVariable String area,
+	public ResponseEntity<Object> areaLocation(
+			@Parameter(description = AREA_DOC, example = "Asia") @PathVariable String area,
 			@Parameter(description = "a location, or a comma list of locations sharing the area",
 					example = "Kolkata") @PathVariable String location,
-			@Parameter(description = SOURCE_DOC) @RequestParam(required = false) @Nullable String source,
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		return byPath(source, request, area, location);
 	}
 
 	@Operation(summary = "Time in a three-segment zone such as America/Argentina/Buenos_Aires, or a batch")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
-			content = @Content(schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{area}/{location}/{region}")
 	public ResponseEntity<Object> areaLocationRegion(@PathVariable String area, @PathVariable String location,
 			@PathVariable String region,
-			@Parameter(description = SOURCE_DOC) @RequestParam(required = false) @Nullable String source,
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		return byPath(source, request, area, location, region);
 	}
 
 	@Operation(summary = "A batch from the zones parameter: ?zones=Asia/Kolkata,Europe/Paris (or repeated)")
 	@ApiResponse(responseCode = "200", description = "The batch result",
-			content = @Content(schema = @Schema(implementation = BatchResult.class)))
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400", description = "Missing, empty or oversized batch, or an unknown source",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time")
 	public ResponseEntity<BatchResult> zones(
 			@Parameter(description = "zone names, comma-separated or repeated",
 					example = "Asia/Kolkata,Europe/Paris") @RequestParam(required = false) @Nullable List<String> zones,
-			@Parameter(description = SOURCE_DOC) @RequestParam(required = false) @Nullable String source,
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		List<String> names = ZoneNames.fromQuery((zones != null) ? zones : List.of());
 		return batch(names, source, request);
@@ -107,7 +124,8 @@ public abstract class FanoutController {
 							array = @ArraySchema(schema = @Schema(type = "string")),
 							examples = @ExampleObject(value = "[\"Asia/Kolkata\",\"Europe/Paris\"]"))))
 	@ApiResponse(responseCode = "200", description = "The batch result",
-			content = @Content(schema = @Schema(implementation = BatchResult.class)))
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400",
 			description = "Not a JSON array of strings, empty, oversized, too large a body, or an unknown source",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
@@ -115,7 +133,9 @@ public abstract class FanoutController {
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@PostMapping(path = "/time", consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<BatchResult> body(@Parameter(hidden = true) InputStream body,
-			@Parameter(description = SOURCE_DOC) @RequestParam(required = false) @Nullable String source,
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		List<String> names = ZoneNames.fromBody(body, request.getContentLengthLong(), this.maxBodyBytes, this.mapper);
 		return batch(names, source, request);
