@@ -29,6 +29,7 @@ class ProblemErrorController implements ErrorController {
 		HttpStatus status = (code instanceof Integer value && HttpStatus.resolve(value) != null)
 				? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail(status));
+		body.setType(ProblemHandler.ABOUT_BLANK);
 		Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
 		if (path instanceof String uri) {
 			try {

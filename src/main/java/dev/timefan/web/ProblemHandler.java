@@ -29,6 +29,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Log log = LogFactory.getLog(ProblemHandler.class);
 
+	/**
+	 * RFC 9457's default type, written out because the contract lists type on every
+	 * problem.
+	 */
+	static final URI ABOUT_BLANK = URI.create("about:blank");
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unforeseen(Exception ex, WebRequest request) {
 		log.error("Unforeseen failure of " + describe(request), ex);
@@ -38,13 +44,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@Override
-	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
-			HttpStatusCode statusCode, WebRequest request) {
-		if (body instanceof ProblemDetail problem && problem.getInstance() == null
-				&& request instanceof ServletWebRequest servlet) {
-			problem.setInstance(URI.create(instance(servlet.getRequest())));
+	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
+			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		if (response != null && response.getBody() instanceof ProblemDetail problem) {
+			if (problem.getType() == null) {
+				problem.setType(ABOUT_BLANK);
+			}
+			if (problem.getInstance() == null && request instanceof ServletWebRequest servlet) {
+				problem.setInstance(URI.create(instance(servlet.getRequest())));
+			}
 		}
-		return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		return response;
 	}
 
 	/**
