@@ -1,0 +1,257 @@
+package dev.timefan.fanout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
+import dev.timefan.time.ZoneCatalog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ExecutorFanout}.
+ */
+class ExecutorFanoutTests {
+
+	private static final ZoneCatalog CATALOG = ZoneCatalog.load();
+
+	private static final WorldClock CLOCK = new WorldClock(
+			Clock.fixed(Instant.parse("2026-07-01T12:00:00Z"), ZoneOffset.UTC));
+
+	private static final ZoneLookup LOCAL = (zone, clientIp) -> Outcome.answered(Source.LOCAL,
+			CLOCK.now(zone, clientIp), 0);
+
+	private static final long BOUND_SECONDS = 10;
+
+	/** Short, yet long enough for a started thread to be scheduled on a busy machine. */
+	private static final Duration DEADLINE = Duration.ofMillis(500);
+
+	private final ThreadPoolExecutor pool = threads(4);
+
+	private final ThreadPoolExecutor lane1 = threads(1);
+
+	private final ThreadPoolExecutor lane2 = threads(1);
+
+	@AfterEach
+	void shutDownExecutors() {
+		this.pool.shutdownNow();
+		this.lane1.shutdownNow();
+		this.lane2.shutdownNow();
+	}
+
+	@Test
+	void outcomesComeBackInTheOrderOfTheZonesDuplicatesIncluded() {
+		List<String> names = List.of("Asia/Kolkata", "UTC", "UTC", "Europe/Paris");
+		CountDownLatch lastDone = new CountDownLatch(1);
+		// The first item finishes only after the last one: the order is the zones', not
+		// the order of completion.
+		ZoneLookup lookup = (zone, clientIp) -> {
+			if (zone.name().equals("Asia/Kolkata")) {
+				try {
+					if (!lastDone.await(BOUND_SECONDS, TimeUnit.SECONDS)) {
+						return Outcome.failed(502, "the last item never finished", 0);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return Outcome.failed(502, "interrupted", 0);
+				}
+			}
+			Outcome outcome = LOCAL.lookup(zone, clientIp);
+			if (zone.name().equals("Europe/Paris")) {
+				lastDone.countDown();
+			}
+			return outcome;
+		};
+
+		List<Outcome> outcomes = ExecutorFanout.run(this.pool, job("threads", names, Duration.ofSeconds(10), lookup));
+
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(200, 200, 200, 200);
+		assertThat(outcomes).extracting((outcome) -> outcome.time().timezone()).containsExactlyElementsOf(names);
+	}
+
+	@Test
+	void itemsTheExecutorRejectsAre503AtOnceAndTheOthersStillRun() {
+		AtomicInteger submitted = new AtomicInteger();
+		// Accepts the first and third items, rejects the second and fourth.
+		Executor executor = (task) -> {
+			if (submitted.getAndIncrement() % 2 == 1) {
+				throw new RejectedExecutionException("queue full");
+			}
+			this.pool.execute(task);
+		};
+
+		List<Outcome> outcomes = ExecutorFanout.run(executor,
+				job("threads", List.of("UTC", "GB", "Asia/Dhaka", "Europe/Paris"), Duration.ofSeconds(10), LOCAL));
+
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(200, 503, 200, 503);
+		assertThat(outcomes.get(1).error()).isEqualTo("strategy 'threads' is saturated; item rejected");
+		assertThat(outcomes.get(1).time()).isNull();
+		assertThat(outcomes.get(2).time().timezone()).isEqualTo("Asia/Dhaka");
+	}
+
+	@Test
+	void itemsUnfinishedAtTheDeadlineAre504AndTheirWorkIsInterrupted() throws InterruptedException {
+		CountDownLatch never = new CountDownLatch(1);
+		CountDownLatch interrupted = new CountDownLatch(1);
+		ZoneLookup lookup = (zone, clientIp) -> zone.name().equals("UTC") ? blockUntilInterrupted(never, interrupted)
+				: LOCAL.lookup(zone, clientIp);
+
+		List<Outcome> outcomes = ExecutorFanout.run(this.pool,
+				job("virtual", List.of("UTC", "Asia/Kolkata"), DEADLINE, lookup));
+
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(504, 200);
+		assertThat(outcomes.getFirst().error()).isEqualTo("missed the batch deadline of 500 ms");
+		assertThat(outcomes.getFirst().nanos()).isGreaterThanOrEqualTo(DEADLINE.toNanos());
+		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("the late lookup was interrupted").isTrue();
+	}
+
+	@Test
+	void aTaskThatStartsAfterTheDeadlineNeverLooksItsZoneUp() throws InterruptedException {
+		// Lane 1 runs UTC, which blocks until interrupted, then Asia/Kolkata queued
+		// behind it; lane 2 runs GB. When the deadline cancels UTC, lane 1 is free to
+		// start Asia/Kolkata before the caller has cancelled it too: GB's failure holds
+		// the caller in between (reading its message) until Asia/Kolkata starts, or for
+		// half a second if it never does.
+		CountDownLatch interrupted = new CountDownLatch(1);
+		CountDownLatch lateStarted = new CountDownLatch(1);
+		AtomicBoolean startedWhileCallerHeld = new AtomicBoolean();
+		ZoneLookup lookup = (zone, clientIp) -> switch (zone.name()) {
+			case "UTC" -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
+			case "GB" -> throw new CallerHoldingFailure(lateStarted, startedWhileCallerHeld);
+			default -> {
+				lateStarted.countDown();
+				yield LOCAL.lookup(zone, clientIp);
+			}
+		};
+		AtomicInteger submitted = new AtomicInteger();
+		Executor lanes = (task) -> ((submitted.getAndIncrement() == 1) ? this.lane2 : this.lane1).execute(task);
+
+		List<Outcome> outcomes = ExecutorFanout.run(lanes,
+				job("threads", List.of("UTC", "GB", "Asia/Kolkata"), DEADLINE, lookup));
+
+		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("UTC was interrupted").isTrue();
+		assertThat(outcomes.get(0).status()).isEqualTo(504);
+		assertThat(outcomes.get(1).succeeded()).isFalse();
+		assertThat(outcomes.get(2).status()).isEqualTo(504);
+		assertThat(startedWhileCallerHeld).as("the late task looked its zone up").isFalse();
+		assertThat(lateStarted.getCount()).as("the late task's lookup never started").isOne();
+	}
+
+	@Test
+	void aCallerInterruptedWhileWaitingAnswers504AndKeepsItsInterruptFlag() throws Exception {
+		CountDownLatch never = new CountDownLatch(1);
+		CountDownLatch started = new CountDownLatch(2);
+		CountDownLatch interrupted = new CountDownLatch(2);
+		ZoneLookup lookup = (zone, clientIp) -> {
+			started.countDown();
+			return blockUntilInterrupted(never, interrupted);
+		};
+		CompletableFuture<List<Outcome>> outcomes = new CompletableFuture<>();
+		CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
+		Thread caller = Thread.ofPlatform().name("caller").start(() -> {
+			outcomes.complete(ExecutorFanout.run(this.pool,
+					job("threads", List.of("UTC", "GB"), Duration.ofSeconds(30), lookup)));
+			flagKept.complete(Thread.currentThread().isInterrupted());
+		});
+		assertThat(started.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("both lookups started").isTrue();
+
+		caller.interrupt();
+
+		assertThat(outcomes.get(BOUND_SECONDS, TimeUnit.SECONDS)).extracting(Outcome::status).containsExactly(504, 504);
+		assertThat(flagKept.get(BOUND_SECONDS, TimeUnit.SECONDS)).as("the caller's interrupt flag is restored")
+			.isTrue();
+		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("both lookups were interrupted").isTrue();
+	}
+
+	@Test
+	void aLookupThatThrowsFailsOnlyItsOwnItem() {
+		ZoneLookup lookup = (zone, clientIp) -> {
+			if (zone.name().equals("GB")) {
+				throw new IllegalStateException("rules missing");
+			}
+			return LOCAL.lookup(zone, clientIp);
+		};
+
+		List<Outcome> outcomes = ExecutorFanout.run(Runnable::run,
+				job("threads", List.of("UTC", "GB", "Asia/Kolkata"), Duration.ofSeconds(10), lookup));
+
+		assertThat(outcomes).extracting(Outcome::succeeded).containsExactly(true, false, true);
+		assertThat(outcomes.get(1).time()).isNull();
+		assertThat(outcomes.get(1).error()).contains("rules missing");
+	}
+
+	private static ThreadPoolExecutor threads(int size) {
+		ThreadPoolExecutor threads = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>());
+		threads.prestartAllCoreThreads();
+		return threads;
+	}
+
+	private static Outcome blockUntilInterrupted(CountDownLatch never, CountDownLatch interrupted) {
+		try {
+			never.await(BOUND_SECONDS, TimeUnit.SECONDS);
+			return Outcome.failed(502, "never interrupted", 0);
+		}
+		catch (InterruptedException ex) {
+			interrupted.countDown();
+			Thread.currentThread().interrupt();
+			return Outcome.failed(502, "interrupted", 0);
+		}
+	}
+
+	/**
+	 * A lookup failure whose message holds the first thread reading it until a late task
+	 * has started, or for half a second if none does.
+	 */
+	private static final class CallerHoldingFailure extends IllegalStateException {
+
+		private final CountDownLatch lateStarted;
+
+		private final AtomicBoolean startedWhileHeld;
+
+		private final AtomicBoolean held = new AtomicBoolean();
+
+		CallerHoldingFailure(CountDownLatch lateStarted, AtomicBoolean startedWhileHeld) {
+			super("GB failed");
+			this.lateStarted = lateStarted;
+			this.startedWhileHeld = startedWhileHeld;
+		}
+
+		@Override
+		public String toString() {
+			if (this.held.getAndSet(true)) {
+				return super.toString();
+			}
+			try {
+				this.startedWhileHeld.set(this.lateStarted.await(500, TimeUnit.MILLISECONDS));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return super.toString();
+		}
+
+	}
+
+	private static FanoutJob job(String strategy, List<String> names, Duration timeout, ZoneLookup lookup) {
+		List<Zone> zones = names.stream().map(CATALOG::find).toList();
+		return new FanoutJob(strategy, zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
+	}
+
+}

@@ -1,0 +1,183 @@
+package dev.timefan.threads;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.timefan.fanout.Deadline;
+import dev.timefan.fanout.FanoutJob;
+import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
+import dev.timefan.fanout.ZoneLookup;
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
+import dev.timefan.time.ZoneCatalog;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ThreadPoolEngine}.
+ */
+class ThreadPoolEngineTests {
+
+	private static final ZoneCatalog CATALOG = ZoneCatalog.load();
+
+	private static final WorldClock CLOCK = new WorldClock(
+			Clock.fixed(Instant.parse("2026-07-01T12:00:00Z"), ZoneOffset.UTC));
+
+	private static final ZoneLookup LOCAL = (zone, clientIp) -> Outcome.answered(Source.LOCAL,
+			CLOCK.now(zone, clientIp), 0);
+
+	private static final long BOUND_SECONDS = 10;
+
+	/** Short, yet long enough for a started thread to be scheduled on a busy machine. */
+	private static final Duration DEADLINE = Duration.ofMillis(500);
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private @Nullable ThreadPoolEngine engine;
+
+	@AfterEach
+	void destroyEngine() {
+		if (this.engine != null) {
+			this.engine.destroy();
+		}
+	}
+
+	@Test
+	void strategyIsThreads() {
+		assertThat(start(1, 1).strategy()).isEqualTo("threads");
+	}
+
+	@Test
+	void outcomesComeBackInTheOrderOfTheZonesDuplicatesIncluded() {
+		List<String> names = List.of("Asia/Kolkata", "UTC", "Europe/Paris", "UTC", "asia/dhaka", "Asia/Kolkata",
+				"America/Argentina/Buenos_Aires", "GB", "UTC");
+
+		ThreadPoolEngine engine = start(4, 16);
+
+		List<Outcome> outcomes = engine.fanOut(job(names, Duration.ofSeconds(10), LOCAL)).join();
+
+		assertThat(outcomes).extracting(Outcome::status).containsOnly(200).hasSize(names.size());
+		assertThat(outcomes).extracting((outcome) -> outcome.time().timezone())
+			.containsExactly("Asia/Kolkata", "UTC", "Europe/Paris", "UTC", "Asia/Dhaka", "Asia/Kolkata",
+					"America/Argentina/Buenos_Aires", "GB", "UTC");
+	}
+
+	@Test
+	void aSaturatedPoolRejectsItemsAt503AndCancelsTheBlockedOnesAt504() throws InterruptedException {
+		// A cold pool: the first item starts the only thread (an idle thread would have
+		// to take it from the queue first, racing the second item for the only slot).
+		ThreadPoolEngine engine = start(1, 1);
+		CountDownLatch interrupted = new CountDownLatch(1);
+		// Every lookup blocks until interrupted: the first holds the only thread, the
+		// second waits in the only queue slot, the rest find no room.
+		ZoneLookup blocking = blockUntilInterrupted(interrupted);
+
+		List<Outcome> outcomes = engine
+			.fanOut(job(List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), DEADLINE, blocking))
+			.join();
+
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(504, 504, 503, 503);
+		assertThat(outcomes.subList(0, 2)).extracting(Outcome::error)
+			.containsOnly("missed the batch deadline of 500 ms");
+		assertThat(outcomes.subList(2, 4)).extracting(Outcome::error)
+			.containsOnly("strategy 'threads' is saturated; item rejected");
+		assertThat(outcomes.subList(2, 4)).extracting(Outcome::nanos).as("rejected at once").containsOnly(0L);
+		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("the blocked lookup was interrupted")
+			.isTrue();
+	}
+
+	@Test
+	void theThreadOfACancelledLookupServesTheNextBatch() throws InterruptedException {
+		ThreadPoolEngine engine = warmedUp(start(1, 1));
+		CountDownLatch interrupted = new CountDownLatch(1);
+		ZoneLookup blocking = blockUntilInterrupted(interrupted);
+		assertThat(engine.fanOut(job(List.of("UTC"), DEADLINE, blocking)).join()).extracting(Outcome::status)
+			.containsExactly(504);
+		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+		List<Outcome> next = engine.fanOut(job(List.of("Asia/Kolkata"), Duration.ofSeconds(10), LOCAL)).join();
+
+		assertThat(next).extracting(Outcome::status).containsExactly(200);
+	}
+
+	@Test
+	void thePoolIsMeasuredAsExecutorMetersNamedTimefanThreads() {
+		ThreadPoolEngine engine = start(3, 5);
+
+		List<Outcome> outcomes = engine
+			.fanOut(job(List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), Duration.ofSeconds(10), LOCAL))
+			.join();
+
+		assertThat(outcomes).extracting(Outcome::status).containsOnly(200);
+		assertThat(this.registry.get("executor.pool.max").tag("name", "timefan.threads").gauge().value())
+			.isEqualTo(3.0);
+		assertThat(this.registry.get("executor.pool.core").tag("name", "timefan.threads").gauge().value())
+			.isEqualTo(3.0);
+		assertThat(this.registry.get("executor.queue.remaining").tag("name", "timefan.threads").gauge().value())
+			.isEqualTo(5.0);
+		assertThat(this.registry.get("executor.queued").tag("name", "timefan.threads").gauge().value()).isEqualTo(0.0);
+		// A worker counts its task completed just after the caller saw its outcome.
+		await().atMost(Duration.ofSeconds(BOUND_SECONDS)).untilAsserted(() -> {
+			assertThat(this.registry.get("executor.completed").tag("name", "timefan.threads").functionCounter().count())
+				.isEqualTo(4.0);
+			assertThat(this.registry.get("executor").tag("name", "timefan.threads").timer().count()).isEqualTo(4);
+		});
+		assertThat(this.registry.getMeters()).extracting((meter) -> meter.getId().getName())
+			.contains("executor.active", "executor.pool.size", "executor.idle");
+		assertThat(this.registry.getMeters()).map(Meter::getId)
+			.allSatisfy((id) -> assertThat(id.getTag("name")).as(id.getName()).isEqualTo("timefan.threads"));
+	}
+
+	private ThreadPoolEngine start(int poolSize, int queueCapacity) {
+		ThreadPoolEngine engine = new ThreadPoolEngine(new ThreadsProperties(poolSize, queueCapacity), this.registry);
+		this.engine = engine;
+		return engine;
+	}
+
+	/**
+	 * A lookup that blocks until interrupted, then counts {@code interrupted} down.
+	 */
+	private static ZoneLookup blockUntilInterrupted(CountDownLatch interrupted) {
+		CountDownLatch never = new CountDownLatch(1);
+		return (zone, clientIp) -> {
+			try {
+				never.await(BOUND_SECONDS, TimeUnit.SECONDS);
+				return Outcome.failed(502, "never interrupted", 0);
+			}
+			catch (InterruptedException ex) {
+				interrupted.countDown();
+				Thread.currentThread().interrupt();
+				return Outcome.failed(502, "interrupted", 0);
+			}
+		};
+	}
+
+	/**
+	 * Runs one lookup through the engine, so that its threads exist before a test's
+	 * deadline starts.
+	 */
+	private static ThreadPoolEngine warmedUp(ThreadPoolEngine engine) {
+		assertThat(engine.fanOut(job(List.of("UTC"), Duration.ofSeconds(BOUND_SECONDS), LOCAL)).join())
+			.extracting(Outcome::status)
+			.containsExactly(200);
+		return engine;
+	}
+
+	private static FanoutJob job(List<String> names, Duration timeout, ZoneLookup lookup) {
+		List<Zone> zones = names.stream().map(CATALOG::find).toList();
+		return new FanoutJob("threads", zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
+	}
+
+}

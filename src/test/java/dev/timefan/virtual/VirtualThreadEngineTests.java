@@ -1,0 +1,145 @@
+package dev.timefan.virtual;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.timefan.fanout.Deadline;
+import dev.timefan.fanout.FanoutJob;
+import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
+import dev.timefan.fanout.ZoneLookup;
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
+import dev.timefan.time.ZoneCatalog;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link VirtualThreadEngine}.
+ */
+class VirtualThreadEngineTests {
+
+	private static final ZoneCatalog CATALOG = ZoneCatalog.load();
+
+	private static final WorldClock CLOCK = new WorldClock(
+			Clock.fixed(Instant.parse("2026-07-01T12:00:00Z"), ZoneOffset.UTC));
+
+	private static final ZoneLookup LOCAL = (zone, clientIp) -> Outcome.answered(Source.LOCAL,
+			CLOCK.now(zone, clientIp), 0);
+
+	private static final long BOUND_SECONDS = 10;
+
+	/** Short, yet long enough for a started thread to be scheduled on a busy machine. */
+	private static final Duration DEADLINE = Duration.ofMillis(500);
+
+	private @Nullable VirtualThreadEngine engine;
+
+	@AfterEach
+	void destroyEngine() {
+		if (this.engine != null) {
+			this.engine.destroy();
+		}
+	}
+
+	@Test
+	void strategyIsVirtual() {
+		assertThat(start(1).strategy()).isEqualTo("virtual");
+	}
+
+	@Test
+	void outcomesComeBackInTheOrderOfTheZonesDuplicatesIncluded() {
+		VirtualThreadEngine engine = start(2);
+		List<String> names = List.of("Asia/Kolkata", "UTC", "Europe/Paris", "UTC", "asia/dhaka", "Asia/Kolkata",
+				"America/Argentina/Buenos_Aires", "GB", "UTC");
+
+		List<Outcome> outcomes = engine.fanOut(job(names, Duration.ofSeconds(10), LOCAL)).join();
+
+		assertThat(outcomes).extracting(Outcome::status).containsOnly(200).hasSize(names.size());
+		assertThat(outcomes).extracting((outcome) -> outcome.time().timezone())
+			.containsExactly("Asia/Kolkata", "UTC", "Europe/Paris", "UTC", "Asia/Dhaka", "Asia/Kolkata",
+					"America/Argentina/Buenos_Aires", "GB", "UTC");
+	}
+
+	@Test
+	void itemsRunningOrWaitingForAPermitAtTheDeadlineAre504AndNeverRunLater() throws InterruptedException {
+		VirtualThreadEngine engine = warmedUp(start(1));
+		CountDownLatch interrupted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger invocations = new AtomicInteger();
+		// The first lookup holds the only permit past the deadline, even once it is
+		// interrupted, so the other two still wait for it when they are cancelled.
+		ZoneLookup holdsThePermit = (zone, clientIp) -> {
+			invocations.incrementAndGet();
+			boolean wasInterrupted = false;
+			while (true) {
+				try {
+					boolean released = release.await(BOUND_SECONDS, TimeUnit.SECONDS);
+					if (wasInterrupted) {
+						Thread.currentThread().interrupt();
+					}
+					return Outcome.failed(502, released ? "released" : "never released", 0);
+				}
+				catch (InterruptedException ex) {
+					wasInterrupted = true;
+					interrupted.countDown();
+				}
+			}
+		};
+
+		List<Outcome> outcomes = engine.fanOut(job(List.of("UTC", "GB", "Asia/Kolkata"), DEADLINE, holdsThePermit))
+			.join();
+
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(504, 504, 504);
+		assertThat(outcomes).extracting(Outcome::error).containsOnly("missed the batch deadline of 500 ms");
+		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("the running lookup was interrupted")
+			.isTrue();
+
+		release.countDown();
+		List<Outcome> next = engine.fanOut(job(List.of("Europe/Paris"), Duration.ofSeconds(10), LOCAL)).join();
+
+		assertThat(next).extracting(Outcome::status).as("the permit came back").containsExactly(200);
+		assertThat(invocations).as("the cancelled items never ran").hasValue(1);
+	}
+
+	@Test
+	void anEngineThatWasDestroyedRejectsItemsAt503() {
+		VirtualThreadEngine engine = start(4);
+		engine.destroy();
+
+		List<Outcome> outcomes = engine.fanOut(job(List.of("UTC", "GB"), Duration.ofSeconds(10), LOCAL)).join();
+
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(503, 503);
+	}
+
+	private VirtualThreadEngine start(int concurrency) {
+		VirtualThreadEngine engine = new VirtualThreadEngine(new VirtualProperties(concurrency));
+		this.engine = engine;
+		return engine;
+	}
+
+	/**
+	 * Runs one lookup through the engine, so that its threads exist before a test's
+	 * deadline starts.
+	 */
+	private static VirtualThreadEngine warmedUp(VirtualThreadEngine engine) {
+		assertThat(engine.fanOut(job(List.of("UTC"), Duration.ofSeconds(BOUND_SECONDS), LOCAL)).join())
+			.extracting(Outcome::status)
+			.containsExactly(200);
+		return engine;
+	}
+
+	private static FanoutJob job(List<String> names, Duration timeout, ZoneLookup lookup) {
+		List<Zone> zones = names.stream().map(CATALOG::find).toList();
+		return new FanoutJob("virtual", zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
+	}
+
+}
