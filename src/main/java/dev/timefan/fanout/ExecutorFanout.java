@@ -36,7 +36,11 @@ public final class ExecutorFanout {
 		long start = System.nanoTime();
 		for (int i = 0; i < zones.size(); i++) {
 			Zone zone = zones.get(i);
-			FutureTask<Outcome> task = new FutureTask<>(() -> job.lookup(zone));
+			// A task that starts after the deadline (a thread or permit freed by a
+			// cancelled one) must not
+			// run: the caller may not have reached it yet to cancel it.
+			FutureTask<Outcome> task = new FutureTask<>(() -> (job.deadline().remainingNanos() > 0) ? job.lookup(zone)
+					: Outcome.timedOut(job.deadline(), System.nanoTime() - start));
 			tasks.add(task);
 			try {
 				executor.execute(task);

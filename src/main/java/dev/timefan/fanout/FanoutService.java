@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
@@ -65,7 +66,8 @@ public class FanoutService {
 			throw Problems.unknownZone(name, this.catalog.suggest(name));
 		}
 		long start = System.nanoTime();
-		List<Outcome> outcomes = run(engine, List.of(zone), requested, clientIp).join();
+		List<Outcome> outcomes = tracked(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, clientIp))
+			.join();
 		long nanos = System.nanoTime() - start;
 		Outcome outcome = outcomes.getFirst();
 		this.metrics.lookup(engine.strategy(), (outcome.source() != null) ? outcome.source() : requested,
@@ -121,11 +123,9 @@ public class FanoutService {
 			}
 		}
 		long start = System.nanoTime();
-		AtomicInteger inflight = this.metrics.inflight(engine.strategy());
-		inflight.addAndGet(names.size());
-		CompletableFuture<List<Outcome>> outcomes = zones.isEmpty() ? CompletableFuture.completedFuture(List.of())
-				: run(engine, zones, requested, clientIp);
-		return outcomes.whenComplete((result, ex) -> inflight.addAndGet(-names.size()))
+		return tracked(engine.strategy(), names.size(),
+				() -> zones.isEmpty() ? CompletableFuture.completedFuture(List.<Outcome>of())
+						: run(engine, zones, requested, clientIp))
 			.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, result,
 					System.nanoTime() - start));
 	}
@@ -137,6 +137,22 @@ public class FanoutService {
 	 */
 	public static String serverTiming(double elapsedMs) {
 		return "fanout;dur=" + elapsedMs;
+	}
+
+	/**
+	 * Counts zones in {@code timefan.inflight} from dispatch until the work completes or
+	 * throws.
+	 */
+	private <T> CompletableFuture<T> tracked(String strategy, int zones, Supplier<CompletableFuture<T>> work) {
+		AtomicInteger inflight = this.metrics.inflight(strategy);
+		inflight.addAndGet(zones);
+		try {
+			return work.get().whenComplete((result, ex) -> inflight.addAndGet(-zones));
+		}
+		catch (RuntimeException ex) {
+			inflight.addAndGet(-zones);
+			throw ex;
+		}
 	}
 
 	private CompletableFuture<List<Outcome>> run(FanoutEngine engine, List<Zone> zones, Source source,

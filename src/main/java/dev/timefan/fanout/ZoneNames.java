@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -92,8 +93,8 @@ final class ZoneNames {
 		for (int i = 0; i < tree.size(); i++) {
 			JsonNode item = tree.get(i);
 			if (!item.isString()) {
-				throw Problems.badRequest("item " + i + " of the body is " + item.getNodeType().name().toLowerCase()
-						+ ", not a string zone name");
+				throw Problems.badRequest("item " + i + " of the body is "
+						+ item.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string zone name");
 			}
 			names.add(item.asString());
 		}
