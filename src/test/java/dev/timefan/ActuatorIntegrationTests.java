@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -103,17 +102,12 @@ class ActuatorIntegrationTests {
 	}
 
 	@Test
-	@Disabled("main bug: ProblemErrorController is documented as /error with every HTTP method; "
-			+ "fix: annotate it @io.swagger.v3.oas.annotations.Hidden")
 	void leavesTheContainersErrorPageOutOfOpenApi() {
 		assertThat(json("/v3/api-docs").get("paths").propertyNames()).contains("/api/timezone")
 			.doesNotContain("/error");
 	}
 
 	@Test
-	@Disabled("main bug: FanoutService.batchAsync counts a batch in timefan.inflight before run(...) can throw "
-			+ "(source 'upstream' is not available in this version) and never uncounts it; "
-			+ "fix: uncount in a catch around run(...)")
 	void inflightGaugeReturnsToZeroAfterARefusedBatch() {
 		EntityExchangeResult<String> refused = get("/threads/time?zones=Asia/Kolkata,Asia/Dhaka&source=upstream");
 		assertThat(refused.getStatus().is4xxClientError()).as(refused.getResponseBody()).isTrue();

@@ -171,7 +171,7 @@ class WorldTimeApiIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/api/timezone/Nowhere", "/api/timezone/Europe/Nowhere", "/api/timezone/a/b/c",
-			"/api/timezone/Mars/Olympus/Mons" })
+			"/api/timezone/Mars/Olympus/Mons", "/api/timezone/a/b/c/d", "/api/timezone/Europe/London/extra/segments" })
 	void unknownLocationIsNotFoundWithWorldtimeapisErrorBody(String path) {
 		EntityExchangeResult<String> result = get(path);
 		assertThat(result.getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
@@ -183,7 +183,8 @@ class WorldTimeApiIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(
-			strings = { "/api/timezone/Nowhere.txt", "/api/timezone/Europe/Nowhere.txt", "/api/timezone/a/b/c.txt" })
+			strings = { "/api/timezone/Nowhere.txt", "/api/timezone/Europe/Nowhere.txt", "/api/timezone/a/b/c.txt",
+					"/api/timezone/a/b/c/d.txt" })
 	void unknownLocationAsTextIsNotFoundInPlainText(String path) {
 		EntityExchangeResult<String> result = get(path);
 		assertThat(result.getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
