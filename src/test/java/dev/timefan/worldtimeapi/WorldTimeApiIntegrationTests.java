@@ -182,9 +182,8 @@ class WorldTimeApiIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(
-			strings = { "/api/timezone/Nowhere.txt", "/api/timezone/Europe/Nowhere.txt", "/api/timezone/a/b/c.txt",
-					"/api/timezone/a/b/c/d.txt" })
+	@ValueSource(strings = { "/api/timezone/Nowhere.txt", "/api/timezone/Europe/Nowhere.txt", "/api/timezone/a/b/c.txt",
+			"/api/timezone/a/b/c/d.txt" })
 	void unknownLocationAsTextIsNotFoundInPlainText(String path) {
 		EntityExchangeResult<String> result = get(path);
 		assertThat(result.getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
