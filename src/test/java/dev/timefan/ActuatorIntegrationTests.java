@@ -1,7 +1,5 @@
 package dev.timefan;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,7 +16,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -42,7 +39,7 @@ class ActuatorIntegrationTests {
 
 	@BeforeEach
 	void bindClient() {
-		this.client = client(this.port);
+		this.client = PatientClient.to(this.port);
 	}
 
 	@Test
@@ -132,21 +129,6 @@ class ActuatorIntegrationTests {
 		EntityExchangeResult<String> result = get(path);
 		assertThat(result.getStatus()).as(path).isEqualTo(HttpStatus.OK);
 		return this.mapper.readTree(result.getResponseBody());
-	}
-
-	/**
-	 * A client of the server under test with a read timeout fit for a loaded machine:
-	 * Boot's auto-configured RestTestClient reads through Reactor Netty's 10 s default,
-	 * and the first {@code /v3/api-docs} alone took 16 s with the build machine's load at
-	 * 14.
-	 */
-	private static RestTestClient client(int port) {
-		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(10))
-			.build());
-		factory.setReadTimeout(Duration.ofSeconds(60));
-		return RestTestClient.bindToServer(factory).baseUrl("http://localhost:" + port).build();
 	}
 
 }

@@ -41,7 +41,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -100,7 +99,7 @@ class PrometheusScrapeIntegrationTests {
 		if (binary == null) {
 			return;
 		}
-		this.client = client(this.port);
+		this.client = PatientClient.to(this.port);
 		for (String strategy : List.of("threads", "virtual")) {
 			makeTraffic(strategy);
 		}
@@ -388,21 +387,6 @@ class PrometheusScrapeIntegrationTests {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
-	}
-
-	/**
-	 * A client of the server under test with a read timeout fit for a loaded machine:
-	 * Boot's auto-configured RestTestClient reads through Reactor Netty's 10 s default,
-	 * and the first {@code /v3/api-docs} alone took 16 s with the build machine's load at
-	 * 14.
-	 */
-	private static RestTestClient client(int port) {
-		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(10))
-			.build());
-		factory.setReadTimeout(Duration.ofSeconds(60));
-		return RestTestClient.bindToServer(factory).baseUrl("http://localhost:" + port).build();
 	}
 
 }

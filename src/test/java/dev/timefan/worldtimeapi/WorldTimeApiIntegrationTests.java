@@ -1,15 +1,14 @@
 package dev.timefan.worldtimeapi;
 
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.timefan.PatientClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +27,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -68,7 +66,7 @@ class WorldTimeApiIntegrationTests {
 	@BeforeEach
 	void pinSummerAndBindClient() {
 		this.clock.set(LONDON_SUMMER);
-		this.client = client(this.port);
+		this.client = PatientClient.to(this.port);
 	}
 
 	@Test
@@ -338,21 +336,6 @@ class WorldTimeApiIntegrationTests {
 			return this.instant.get();
 		}
 
-	}
-
-	/**
-	 * A client of the server under test with a read timeout fit for a loaded machine:
-	 * Boot's auto-configured RestTestClient reads through Reactor Netty's 10 s default,
-	 * and the first {@code /v3/api-docs} alone took 16 s with the build machine's load at
-	 * 14.
-	 */
-	private static RestTestClient client(int port) {
-		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(10))
-			.build());
-		factory.setReadTimeout(Duration.ofSeconds(60));
-		return RestTestClient.bindToServer(factory).baseUrl("http://localhost:" + port).build();
 	}
 
 }
