@@ -8,6 +8,7 @@ import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -108,6 +109,16 @@ class WorldTimeApiController {
 	ResponseEntity<Object> zone(@PathVariable String area, @PathVariable String location, @PathVariable String region,
 			HttpServletRequest request) {
 		return zone(request, area, location, region);
+	}
+
+	/**
+	 * Deeper or emptier paths under /api/timezone are unknown locations too, as on
+	 * worldtimeapi.org.
+	 */
+	@Hidden
+	@GetMapping("/timezone/**")
+	ResponseEntity<Object> unknownPath(HttpServletRequest request) {
+		return unknown(request.getRequestURI().endsWith(TXT));
 	}
 
 	private ResponseEntity<Object> zone(HttpServletRequest request, String... segments) {

@@ -1,0 +1,408 @@
+package dev.timefan;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.awaitility.core.ThrowingRunnable;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * timefan's metrics as a real Prometheus server sees them: a child {@code prometheus}
+ * scrapes {@code /actuator/prometheus} every second (OpenMetrics, Prometheus' own
+ * parser), and the tests ask its query API what it stored. Skipped where no Prometheus is
+ * installed ({@code apt-get install -y --no-install-recommends prometheus}).
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrometheusScrapeIntegrationTests {
+
+	private static final String JOB = "timefan";
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Per strategy: a single lookup, a path batch, a query batch and a body batch. */
+	private static final int SUCCESSFUL_BATCHES = 4;
+
+	/** Per strategy: the zones of the successful batches (1 + 2 + 2 + 2). */
+	private static final int SUCCESSFUL_LOOKUPS = 7;
+
+	@TempDir
+	static Path work;
+
+	@LocalServerPort
+	private int port;
+
+	private RestTestClient client;
+
+	@Autowired
+	private JsonMapper mapper;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+
+	private @Nullable Process prometheus;
+
+	private @Nullable URI prometheusUri;
+
+	private @Nullable Path prometheusLog;
+
+	/**
+	 * Without a Prometheus to start, every test is skipped by
+	 * {@link #requirePrometheus()}, each with the reason.
+	 */
+	@BeforeAll
+	void startPrometheusAfterTrafficThroughBothStrategies() throws IOException {
+		Path binary = installed("prometheus");
+		if (binary == null) {
+			return;
+		}
+		this.client = client(this.port);
+		for (String strategy : List.of("threads", "virtual")) {
+			makeTraffic(strategy);
+		}
+		int prometheusPort = freePort();
+		Path config = work.resolve("prometheus.yml");
+		Files.writeString(config, """
+				global:
+				  scrape_interval: 1s
+				  scrape_timeout: 1s
+				scrape_configs:
+				  - job_name: %s
+				    metrics_path: /actuator/prometheus
+				    scrape_interval: 1s
+				    scrape_timeout: 1s
+				    static_configs:
+				      - targets: ['127.0.0.1:%d']
+				""".formatted(JOB, this.port));
+		this.prometheusLog = work.resolve("prometheus.log");
+		this.prometheusUri = URI.create("http://127.0.0.1:" + prometheusPort);
+		this.prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
+				"--storage.tsdb.path=" + Files.createDirectories(work.resolve("data")),
+				"--web.listen-address=127.0.0.1:" + prometheusPort)
+			.directory(work.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(this.prometheusLog.toFile())
+			.start();
+		await().atMost(WAIT)
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptionsMatching((ex) -> ex.getCause() instanceof ConnectException)
+			.failFast("prometheus exited", this::prometheusExited)
+			.untilAsserted(
+					() -> assertThat(prometheusGet("/-/ready").statusCode()).as(this::prometheusLog).isEqualTo(200));
+	}
+
+	@BeforeEach
+	void requirePrometheus() {
+		assumeThat(this.prometheus)
+			.as("no prometheus binary on PATH or at /usr/bin/prometheus "
+					+ "(apt-get install -y --no-install-recommends prometheus)")
+			.isNotNull();
+	}
+
+	@AfterAll
+	void stopPrometheus() throws InterruptedException, ExecutionException {
+		Process process = this.prometheus;
+		if (process == null) {
+			return;
+		}
+		process.destroy();
+		try {
+			process.onExit().get(10, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			process.destroyForcibly();
+			try {
+				process.onExit().get(10, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException stillRunning) {
+				throw new IllegalStateException("prometheus (pid " + process.pid() + ") did not stop", stillRunning);
+			}
+		}
+	}
+
+	@Test
+	void prometheusScrapesTimefanAsAHealthyTarget() {
+		eventually(() -> {
+			assertThat(values("up{job=\"" + JOB + "\"}")).containsExactly(1.0);
+			JsonNode targets = this.mapper.readTree(prometheusGet("/api/v1/targets?state=active").body());
+			assertThat(targets.get("data").get("activeTargets").valueStream())
+				.filteredOn((target) -> JOB.equals(target.get("labels").get("job").stringValue()))
+				.singleElement()
+				.satisfies((target) -> {
+					assertThat(target.get("health").stringValue()).isEqualTo("up");
+					assertThat(target.get("lastError").stringValue()).isEmpty();
+				});
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "threads", "virtual" })
+	void exportsTheBatchTimerWithItsBoundedTags(String strategy) {
+		eventually(() -> {
+			assertThat(values("timefan_batch_seconds_count{application=\"timefan\",strategy=\"" + strategy
+					+ "\",source=\"local\",outcome=\"success\"}"))
+				.singleElement()
+				.satisfies((count) -> assertThat(count).isGreaterThanOrEqualTo(SUCCESSFUL_BATCHES));
+			assertThat(values("timefan_batch_seconds_count{strategy=\"" + strategy + "\",outcome=\"partial\"}"))
+				.singleElement()
+				.satisfies((count) -> assertThat(count).isGreaterThanOrEqualTo(1));
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "threads", "virtual" })
+	void exportsTheLookupTimerByStatus(String strategy) {
+		eventually(() -> {
+			assertThat(values("timefan_lookup_seconds_count{application=\"timefan\",strategy=\"" + strategy
+					+ "\",source=\"local\",status=\"200\"}"))
+				.singleElement()
+				.satisfies((count) -> assertThat(count).isGreaterThanOrEqualTo(SUCCESSFUL_LOOKUPS));
+			assertThat(values("timefan_lookup_seconds_count{strategy=\"" + strategy + "\",status=\"404\"}"))
+				.singleElement()
+				.satisfies((count) -> assertThat(count).isGreaterThanOrEqualTo(1));
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "threads", "virtual" })
+	void exportsTheBatchSizeSummaryAndTheInflightGauge(String strategy) {
+		eventually(() -> {
+			assertThat(values("timefan_batch_size_zones_count{application=\"timefan\",strategy=\"" + strategy + "\"}"))
+				.singleElement()
+				.satisfies((count) -> assertThat(count).isGreaterThanOrEqualTo(SUCCESSFUL_BATCHES + 1));
+			assertThat(values("timefan_batch_size_zones_sum{strategy=\"" + strategy + "\"}")).singleElement()
+				.satisfies((zones) -> assertThat(zones).isGreaterThanOrEqualTo(SUCCESSFUL_LOOKUPS + 2));
+			assertThat(values("timefan_inflight_zones{application=\"timefan\",strategy=\"" + strategy + "\"}"))
+				.containsExactly(0.0);
+		});
+	}
+
+	@Test
+	void exportsTheThreadPoolThroughMicrometersExecutorMetrics() {
+		eventually(() -> {
+			assertThat(values("executor_pool_max_threads{application=\"timefan\",name=\"timefan.threads\"}"))
+				.containsExactly(64.0);
+			assertThat(values("executor_queue_remaining_tasks{name=\"timefan.threads\"}")).containsExactly(4000.0);
+			assertThat(values("executor_completed_tasks_total{name=\"timefan.threads\"}")).singleElement()
+				.satisfies((tasks) -> assertThat(tasks).isGreaterThanOrEqualTo(SUCCESSFUL_LOOKUPS));
+		});
+	}
+
+	@Test
+	void publishesPercentileHistogramsThatPrometheusCanAggregate() {
+		eventually(() -> {
+			assertThat(values("count(timefan_batch_seconds_bucket{strategy=\"threads\",outcome=\"success\"})"))
+				.singleElement()
+				.satisfies((buckets) -> assertThat(buckets).isGreaterThan(10));
+			assertThat(values("timefan_batch_seconds_bucket{strategy=\"threads\",outcome=\"success\",le=\"+Inf\"}"
+					+ " - ignoring(le) timefan_batch_seconds_count{strategy=\"threads\",outcome=\"success\"}"))
+				.containsExactly(0.0);
+			assertThat(values(
+					"histogram_quantile(0.99, sum by (le) (timefan_lookup_seconds_bucket{strategy=\"virtual\"}))"))
+				.singleElement()
+				.satisfies((seconds) -> assertThat(seconds).isPositive().isLessThan(10));
+		});
+	}
+
+	@Test
+	void tagsServerRequestsWithUriTemplatesNeverWithZones() {
+		eventually(() -> {
+			assertThat(values("sum(http_server_requests_seconds_count{application=\"timefan\","
+					+ "uri=\"/threads/time/{area}/{location}\",status=\"200\"})"))
+				.singleElement()
+				.satisfies((requests) -> assertThat(requests).isGreaterThanOrEqualTo(2));
+			assertThat(values("sum(http_server_requests_seconds_count{uri=\"/virtual/time\",method=\"POST\"})"))
+				.singleElement()
+				.satisfies((requests) -> assertThat(requests).isGreaterThanOrEqualTo(1));
+			assertThat(query("http_server_requests_seconds_count{uri=\"/threads/time/Asia/Kolkata\"}")).isEmpty();
+			assertThat(query("{__name__=~\"http_server_requests.*\",uri=~\".*(Asia|Europe|Mars|Kolkata).*\"}"))
+				.isEmpty();
+			assertThat(query("{__name__=~\"timefan_.*\",zone!=\"\"}")).isEmpty();
+		});
+	}
+
+	@Test
+	void promtoolParsesTheScrapeWithoutFormatErrors() throws Exception {
+		Path promtool = installed("promtool");
+		assumeThat(promtool).as("no promtool on PATH or at /usr/bin/promtool").isNotNull();
+		EntityExchangeResult<String> scrape = this.client.get()
+			.uri("/actuator/prometheus")
+			.accept(MediaType.parseMediaType("text/plain;version=0.0.4"))
+			.exchange()
+			.returnResult(String.class);
+		assertThat(scrape.getStatus()).isEqualTo(HttpStatus.OK);
+		Path metrics = Files.writeString(work.resolve("scrape.txt"), scrape.getResponseBody());
+		Path report = work.resolve("promtool.txt");
+		Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(metrics.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(report.toFile())
+			.start();
+		int exit;
+		try {
+			exit = check.onExit().get(30, TimeUnit.SECONDS).exitValue();
+		}
+		finally {
+			check.destroyForcibly();
+		}
+		String lint = Files.readString(report);
+		System.out.println("promtool check metrics (exit " + exit + "):\n" + lint);
+		// 0: clean; 3: lint findings only; 1: the text did not parse.
+		assertThat(exit).as(lint).isIn(0, 3);
+		assertThat(lint).doesNotContain("parsing error", "error while linting");
+		assertThat(lint.lines()).as("timefan's own meters lint clean").noneMatch((line) -> line.startsWith("timefan_"));
+	}
+
+	private void makeTraffic(String strategy) {
+		assertOk(this.client.get().uri("/{strategy}/time/Asia/Kolkata", strategy).exchange());
+		assertOk(this.client.get().uri("/{strategy}/time/Asia/Kolkata,Dhaka", strategy).exchange());
+		assertOk(this.client.get()
+			.uri("/{strategy}/time?zones={zones}", strategy, "Asia/Kolkata,Europe/Paris")
+			.exchange());
+		assertOk(this.client.post()
+			.uri("/{strategy}/time", strategy)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("[\"Asia/Kolkata\",\"Europe/London\"]")
+			.exchange());
+		assertOk(this.client.get()
+			.uri("/{strategy}/time?zones={zones}", strategy, "Asia/Kolkata,Mars/Olympus")
+			.exchange());
+	}
+
+	private static void assertOk(RestTestClient.ResponseSpec response) {
+		EntityExchangeResult<String> result = response.returnResult(String.class);
+		assertThat(result.getStatus()).as(() -> result.getUrl() + " " + result.getResponseBody())
+			.isEqualTo(HttpStatus.OK);
+	}
+
+	/** Awaits what Prometheus has stored, failing fast if it died. */
+	private void eventually(ThrowingRunnable assertion) {
+		await().atMost(WAIT)
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(500))
+			.failFast("prometheus exited", this::prometheusExited)
+			.untilAsserted(assertion);
+	}
+
+	private List<Double> values(String promql) {
+		return query(promql).stream()
+			.map((sample) -> Double.parseDouble(sample.get("value").get(1).stringValue()))
+			.toList();
+	}
+
+	private List<JsonNode> query(String promql) {
+		HttpResponse<String> response = prometheusGet(
+				"/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+		assertThat(response.statusCode()).as(() -> promql + ": " + response.body()).isEqualTo(200);
+		JsonNode answer = this.mapper.readTree(response.body());
+		assertThat(answer.get("status").stringValue()).as(promql).isEqualTo("success");
+		return answer.get("data").get("result").valueStream().toList();
+	}
+
+	private HttpResponse<String> prometheusGet(String pathAndQuery) {
+		HttpRequest request = HttpRequest.newBuilder(Objects.requireNonNull(this.prometheusUri).resolve(pathAndQuery))
+			.timeout(REQUEST_TIMEOUT)
+			.GET()
+			.build();
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while asking prometheus " + pathAndQuery, ex);
+		}
+	}
+
+	private boolean prometheusExited() {
+		return this.prometheus != null && !this.prometheus.isAlive();
+	}
+
+	private String prometheusLog() {
+		try {
+			Path log = this.prometheusLog;
+			return (log != null && Files.exists(log)) ? "prometheus log:\n" + Files.readString(log) : "no log";
+		}
+		catch (IOException ex) {
+			return "prometheus log unreadable: " + ex;
+		}
+	}
+
+	private static @Nullable Path installed(String tool) {
+		String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
+		return Stream.concat(Stream.of(path.split(File.pathSeparator)), Stream.of("/usr/bin"))
+			.filter((dir) -> !dir.isBlank())
+			.map((dir) -> Path.of(dir, tool))
+			.filter(Files::isExecutable)
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * A client of the server under test with a read timeout fit for a loaded machine:
+	 * Boot's auto-configured RestTestClient reads through Reactor Netty's 10 s default,
+	 * and the first {@code /v3/api-docs} alone took 16 s with the build machine's load at
+	 * 14.
+	 */
+	private static RestTestClient client(int port) {
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(10))
+			.build());
+		factory.setReadTimeout(Duration.ofSeconds(60));
+		return RestTestClient.bindToServer(factory).baseUrl("http://localhost:" + port).build();
+	}
+
+}
