@@ -10,14 +10,16 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /processes/time/...}: the fan-out endpoints through the pool of worker processes.
+ * {@code /processes/time/...}: the fan-out endpoints through the pool of worker
+ * processes.
  */
 @RestController
 @RequestMapping("/" + ProcessPoolEngine.STRATEGY)
 @Tag(name = ProcessPoolEngine.STRATEGY, description = "Fan-out over a supervised pool of child JVMs")
 class ProcessesController extends FanoutController {
 
-	ProcessesController(FanoutService service, ProcessPoolEngine engine, JsonMapper mapper, FanoutProperties properties) {
+	ProcessesController(FanoutService service, ProcessPoolEngine engine, JsonMapper mapper,
+			FanoutProperties properties) {
 		super(service, engine, mapper, properties);
 	}
 

@@ -1,7 +1,8 @@
 package dev.timefan.processes;
 
 /**
- * A worker ended (crashed, was killed, or broke its stream) while a request was in flight on it.
+ * A worker ended (crashed, was killed, or broke its stream) while a request was in flight
+ * on it.
  */
 class WorkerDiedException extends RuntimeException {
 

@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.jar.JarFile;
 
 /**
- * The command that starts a worker: this JVM's own java executable, the configured JVM options,
- * and a class path that works however the service runs. Nothing a caller sent ever reaches it.
+ * The command that starts a worker: this JVM's own java executable, the configured JVM
+ * options, and a class path that works however the service runs. Nothing a caller sent
+ * ever reaches it.
  * <ul>
- * <li>exploded classes (tests, {@code spring-boot:run}) or the extracted layout's thin jar (whose
- * manifest {@code Class-Path} names {@code lib/}): {@code -cp <java.class.path> WorkerMain};</li>
- * <li>the executable fat jar: {@code -cp app.jar -Dloader.main=WorkerMain PropertiesLauncher}, so
- * Spring Boot's loader reads {@code BOOT-INF/}.</li>
+ * <li>exploded classes (tests, {@code spring-boot:run}) or the extracted layout's thin
+ * jar (whose manifest {@code Class-Path} names {@code lib/}):
+ * {@code -cp <java.class.path> WorkerMain};</li>
+ * <li>the executable fat jar:
+ * {@code -cp app.jar -Dloader.main=WorkerMain PropertiesLauncher}, so Spring Boot's
+ * loader reads {@code BOOT-INF/}.</li>
  * </ul>
  */
 final class WorkerLauncher {

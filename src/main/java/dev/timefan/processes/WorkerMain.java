@@ -23,13 +23,17 @@ import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
 
 /**
- * A worker process: no Spring context, the same time core as the service. It reads lookup frames
- * on stdin and answers result frames on stdout (see {@link WorkerProtocol}), each request on a
- * virtual thread of its own. It exits on stdin EOF, and when its parent process is gone.
+ * A worker process: no Spring context, the same time core as the service. It reads lookup
+ * frames on stdin and answers result frames on stdout (see {@link WorkerProtocol}), each
+ * request on a virtual thread of its own. It exits on stdin EOF, and when its parent
+ * process is gone.
  */
 public final class WorkerMain {
 
-	/** Test-only: a zone whose lookups never answer, to prove the parent kills a hung worker. */
+	/**
+	 * Test-only: a zone whose lookups never answer, to prove the parent kills a hung
+	 * worker.
+	 */
 	static final String HANG_ZONE_PROPERTY = "timefan.worker.test.hang-zone";
 
 	private final WorldClock clock;
@@ -48,7 +52,8 @@ public final class WorkerMain {
 	}
 
 	public static void main(String[] args) throws IOException {
-		// stdout carries the protocol only: whatever else prints goes to stderr, logged by the parent.
+		// stdout carries the protocol only: whatever else prints goes to stderr, logged
+		// by the parent.
 		OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
 		System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
 		ProcessHandle.current().parent().ifPresent((parent) -> parent.onExit().thenRun(() -> {
@@ -70,7 +75,8 @@ public final class WorkerMain {
 				requests.execute(() -> answer(lookup));
 			}
 		}
-		// stdin closed: every request taken has been answered (the executor's close waited).
+		// stdin closed: every request taken has been answered (the executor's close
+		// waited).
 		System.exit(0);
 	}
 
@@ -82,15 +88,18 @@ public final class WorkerMain {
 				hang();
 			}
 			Zone zone = this.catalog.find(name);
-			outcomes.add((zone != null) ? Outcome.answered(Source.LOCAL, this.clock.now(zone, lookup.clientIp()),
-					System.nanoTime() - start)
+			outcomes.add((zone != null)
+					? Outcome.answered(Source.LOCAL, this.clock.at(zone, lookup.at(), lookup.clientIp()),
+							System.nanoTime() - start)
 					: Outcome.failed(404, "unknown time zone '" + name + "'", System.nanoTime() - start));
 		}
 		try {
-			WorkerProtocol.write(this.protocol, WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), outcomes)));
+			WorkerProtocol.write(this.protocol,
+					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), outcomes)));
 		}
 		catch (IOException ex) {
-			// The parent stopped reading: it is gone or replacing this worker; stdin EOF or the parent
+			// The parent stopped reading: it is gone or replacing this worker; stdin EOF
+			// or the parent
 			// watch ends the process.
 			System.err.println("could not answer request " + lookup.id() + ": " + ex);
 		}

@@ -2,6 +2,7 @@ package dev.timefan.processes;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +30,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The supervised pool: spawns the workers before the service takes traffic, dispatches each chunk
- * to the least-loaded live worker, recycles a worker after its quota (replacement first), replaces
- * a dead one with backoff, kills one that hangs, and retires them all on shutdown. One dead worker
- * never poisons the pool.
+ * The supervised pool: spawns the workers before the service takes traffic, dispatches
+ * each chunk to the least-loaded live worker, recycles a worker after its quota
+ * (replacement first), replaces a dead one with backoff, kills one that hangs, and
+ * retires them all on shutdown. One dead worker never poisons the pool.
  */
 @Component
 class WorkerPool implements SmartLifecycle {
@@ -45,7 +46,9 @@ class WorkerPool implements SmartLifecycle {
 
 	private final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
 
-	/** Workers killed for hanging, so their death counts as a timeout rather than a crash. */
+	/**
+	 * Workers killed for hanging, so their death counts as a timeout rather than a crash.
+	 */
 	private final Set<WorkerProcess> killedForTimeout = ConcurrentHashMap.newKeySet();
 
 	private final Set<WorkerProcess> recycling = ConcurrentHashMap.newKeySet();
@@ -54,8 +57,8 @@ class WorkerPool implements SmartLifecycle {
 
 	private final AtomicInteger failedSpawns = new AtomicInteger();
 
-	private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
-			Thread.ofPlatform().daemon().name("timefan-worker-supervisor").factory());
+	private final ScheduledExecutorService supervisor = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("timefan-worker-supervisor").factory());
 
 	private final Map<String, Counter> restarts;
 
@@ -89,7 +92,10 @@ class WorkerPool implements SmartLifecycle {
 			.register(registry);
 	}
 
-	/** Spawns every worker and waits for their hellos, so the pool is warm before readiness is UP. */
+	/**
+	 * Spawns every worker and waits for their hellos, so the pool is warm before
+	 * readiness is UP.
+	 */
 	@Override
 	public void start() {
 		this.running = true;
@@ -158,16 +164,18 @@ class WorkerPool implements SmartLifecycle {
 	 * Sends a chunk to the least-loaded live worker.
 	 * @param zones catalog names
 	 * @param source the source
+	 * @param at the instant to answer for
 	 * @param clientIp the caller's address
-	 * @param avoid a worker not to use (one that just failed this chunk), when another is alive
+	 * @param avoid a worker not to use (one that just failed this chunk), when another is
+	 * alive
 	 * @return the dispatch, or null when no worker is alive
 	 */
-	@Nullable Dispatch dispatch(List<String> zones, Source source, String clientIp, @Nullable WorkerProcess avoid) {
+	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, String clientIp, @Nullable WorkerProcess avoid) {
 		WorkerProcess worker = leastLoaded(avoid);
 		if (worker == null) {
 			return null;
 		}
-		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, clientIp);
+		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, at, clientIp);
 		if (worker.served() >= this.properties.maxRequestsPerWorker() && this.recycling.add(worker)) {
 			this.supervisor.execute(() -> recycle(worker));
 		}
@@ -184,7 +192,10 @@ class WorkerPool implements SmartLifecycle {
 		return (best != null || avoid == null || !avoid.isReady()) ? best : avoid;
 	}
 
-	/** Replaces a worker that served its quota: the replacement first, then the old one retires. */
+	/**
+	 * Replaces a worker that served its quota: the replacement first, then the old one
+	 * retires.
+	 */
 	private void recycle(WorkerProcess worker) {
 		try {
 			spawn();

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +25,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parent's handle on one worker process: it sends lookups, matches results to them by request
- * id, pumps the worker's stderr into the log under the worker's id, and notices the worker's end
- * (exit, broken or corrupted stream), failing whatever it still had in flight.
+ * The parent's handle on one worker process: it sends lookups, matches results to them by
+ * request id, pumps the worker's stderr into the log under the worker's id, and notices
+ * the worker's end (exit, broken or corrupted stream), failing whatever it still had in
+ * flight.
  */
 final class WorkerProcess {
 
@@ -98,11 +100,12 @@ final class WorkerProcess {
 	 * Sends one chunk of zones.
 	 * @param zones catalog names
 	 * @param source the source
+	 * @param at the instant to answer for
 	 * @param clientIp the caller's address
-	 * @return the outcomes in order; completes exceptionally with {@link WorkerDiedException} when
-	 * the worker ends first
+	 * @return the outcomes in order; completes exceptionally with
+	 * {@link WorkerDiedException} when the worker ends first
 	 */
-	CompletableFuture<List<Outcome>> send(List<String> zones, Source source, String clientIp) {
+	CompletableFuture<List<Outcome>> send(List<String> zones, Source source, Instant at, String clientIp) {
 		long request = this.nextRequest.incrementAndGet();
 		CompletableFuture<List<Outcome>> answer = new CompletableFuture<>();
 		this.pending.put(request, answer);
@@ -118,7 +121,7 @@ final class WorkerProcess {
 		}
 		try {
 			WorkerProtocol.write(this.stdin,
-					WorkerProtocol.lookup(new WorkerProtocol.Lookup(request, source, clientIp, zones)));
+					WorkerProtocol.lookup(new WorkerProtocol.Lookup(request, source, at, clientIp, zones)));
 		}
 		catch (IOException ex) {
 			answer.completeExceptionally(new WorkerDiedException(this.id, "its stdin broke: " + ex.getMessage()));
@@ -128,7 +131,8 @@ final class WorkerProcess {
 	}
 
 	private void read() {
-		try (DataInputStream in = new DataInputStream(new BufferedInputStream(this.process.getInputStream(), 1 << 16))) {
+		try (DataInputStream in = new DataInputStream(
+				new BufferedInputStream(this.process.getInputStream(), 1 << 16))) {
 			byte[] payload;
 			while ((payload = WorkerProtocol.readFrame(in)) != null) {
 				switch (WorkerProtocol.decode(payload)) {
@@ -171,8 +175,9 @@ final class WorkerProcess {
 	}
 
 	/**
-	 * Retires the worker: no new work, stdin closed so it exits once its in-flight requests are
-	 * answered, forcibly destroyed if it has not exited within the grace period.
+	 * Retires the worker: no new work, stdin closed so it exits once its in-flight
+	 * requests are answered, forcibly destroyed if it has not exited within the grace
+	 * period.
 	 * @param grace how long to wait
 	 * @return when the process has ended
 	 */
@@ -185,7 +190,8 @@ final class WorkerProcess {
 		catch (IOException ex) {
 			// Already closed: the process is ending anyway.
 		}
-		return this.process.onExit().completeOnTimeout(this.process, grace.toMillis(), TimeUnit.MILLISECONDS)
+		return this.process.onExit()
+			.completeOnTimeout(this.process, grace.toMillis(), TimeUnit.MILLISECONDS)
 			.thenApply((process) -> {
 				if (process.isAlive()) {
 					log.warn("Worker " + this.id + " did not exit within " + grace.toMillis() + " ms; destroying it");
@@ -239,7 +245,10 @@ final class WorkerProcess {
 		return this.endReason;
 	}
 
-	/** Told once when a worker ends, with whether it ended while retiring (expected) or not (a crash). */
+	/**
+	 * Told once when a worker ends, with whether it ended while retiring (expected) or
+	 * not (a crash).
+	 */
 	@FunctionalInterface
 	interface DeathListener {
 

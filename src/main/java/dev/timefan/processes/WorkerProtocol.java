@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,23 +19,26 @@ import org.jspecify.annotations.Nullable;
  * The framing between the service and its worker processes.
  *
  * <p>
- * Every frame is a big-endian {@code int} length followed by that many payload bytes; a length
- * outside {@code 1..MAX_FRAME} or a payload that does not decode is a corrupted stream, which the
- * parent treats as a crash. The payload starts with a type byte:
+ * Every frame is a big-endian {@code int} length followed by that many payload bytes; a
+ * length outside {@code 1..MAX_FRAME} or a payload that does not decode is a corrupted
+ * stream, which the parent treats as a crash. The payload starts with a type byte:
  * <ul>
- * <li>{@code 'H'} hello, worker to parent, the first frame: {@code long pid}, {@code UTF tz release}.
- * The worker is ready when it is sent.</li>
+ * <li>{@code 'H'} hello, worker to parent, the first frame: {@code long pid},
+ * {@code UTF tz release}. The worker is ready when it is sent.</li>
  * <li>{@code 'L'} lookup, parent to worker: {@code long request id}, {@code byte source},
- * {@code UTF client ip}, {@code int n}, then {@code n} zone names ({@code UTF}, canonical names of the
- * catalog only). Many requests may be in flight on one worker; it answers each on its own thread, in
- * any order.</li>
- * <li>{@code 'R'} result, worker to parent: {@code long request id}, {@code int n}, then {@code n}
- * items in the order of the lookup: {@code short status}, {@code byte source} (-1 for none),
- * {@code long nanos}, {@code boolean has time} and the time object's 15 fields, {@code boolean has
+ * {@code long epoch second} and {@code int nano} of the instant to answer for (the
+ * parent's clock, so every strategy answers alike), {@code UTF client ip}, {@code int n},
+ * then {@code n} zone names ({@code UTF}, canonical names of the catalog only). Many
+ * requests may be in flight on one worker; it answers each on its own thread, in any
+ * order.</li>
+ * <li>{@code 'R'} result, worker to parent: {@code long request id}, {@code int n}, then
+ * {@code n} items in the order of the lookup: {@code short status}, {@code byte source}
+ * (-1 for none), {@code long nanos}, {@code boolean has time} and the time object's 15
+ * fields, {@code boolean has
  * error} and the {@code UTF} error.</li>
  * </ul>
- * Many items per frame: IPC is paid per chunk, not per item. Frames are written whole under a lock,
- * so concurrent answers never interleave.
+ * Many items per frame: IPC is paid per chunk, not per item. Frames are written whole
+ * under a lock, so concurrent answers never interleave.
  */
 final class WorkerProtocol {
 
@@ -53,7 +57,7 @@ final class WorkerProtocol {
 	record Hello(long pid, String tzRelease) {
 	}
 
-	record Lookup(long id, Source source, String clientIp, List<String> zones) {
+	record Lookup(long id, Source source, Instant at, String clientIp, List<String> zones) {
 	}
 
 	record Result(long id, List<Outcome> outcomes) {
@@ -72,6 +76,8 @@ final class WorkerProtocol {
 			out.writeByte(LOOKUP);
 			out.writeLong(lookup.id());
 			out.writeByte(lookup.source().ordinal());
+			out.writeLong(lookup.at().getEpochSecond());
+			out.writeInt(lookup.at().getNano());
 			out.writeUTF(lookup.clientIp());
 			out.writeInt(lookup.zones().size());
 			for (String zone : lookup.zones()) {
@@ -103,7 +109,8 @@ final class WorkerProtocol {
 	 * Reads one frame's payload.
 	 * @param in the stream
 	 * @return the payload, or null at a clean end of stream before a frame starts
-	 * @throws IOException when the stream breaks or the length is out of bounds (corrupted)
+	 * @throws IOException when the stream breaks or the length is out of bounds
+	 * (corrupted)
 	 */
 	static byte @Nullable [] readFrame(DataInputStream in) throws IOException {
 		int length;
@@ -142,13 +149,14 @@ final class WorkerProtocol {
 		if (source == null) {
 			throw new IOException("corrupted frame: a lookup without a source");
 		}
+		Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
 		String clientIp = in.readUTF();
 		int count = count(in);
 		List<String> zones = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			zones.add(in.readUTF());
 		}
-		return new Lookup(id, source, clientIp, zones);
+		return new Lookup(id, source, at, clientIp, zones);
 	}
 
 	private static Result readResult(DataInputStream in) throws IOException {
@@ -235,7 +243,10 @@ final class WorkerProtocol {
 		return frame;
 	}
 
-	/** Writes a whole frame under the stream's lock, so concurrent writers never interleave. */
+	/**
+	 * Writes a whole frame under the stream's lock, so concurrent writers never
+	 * interleave.
+	 */
 	static void write(OutputStream out, byte[] frame) throws IOException {
 		synchronized (out) {
 			out.write(frame);
