@@ -76,18 +76,15 @@ class WorkerPool implements SmartLifecycle {
 			.register(registry);
 		Gauge.builder("timefan.workers.alive", this, WorkerPool::alive)
 			.description("Worker processes ready to take work")
-			.baseUnit("workers")
 			.register(registry);
 		Gauge.builder("timefan.workers.busy", this, WorkerPool::busy)
 			.description("Worker processes with requests in flight")
-			.baseUnit("workers")
 			.register(registry);
 	}
 
 	private static Counter restartCounter(MeterRegistry registry, String cause) {
 		return Counter.builder("timefan.worker.restarts")
 			.description("Worker processes replaced, by cause")
-			.baseUnit("workers")
 			.tag("cause", cause)
 			.register(registry);
 	}
@@ -140,9 +137,10 @@ class WorkerPool implements SmartLifecycle {
 	}
 
 	private void ended(WorkerProcess worker, boolean retiring) {
-		this.workers.remove(worker);
 		this.recycling.remove(worker);
-		if (!this.running || retiring) {
+		// A worker that never joined (no hello) is replaced by the spawn that failed, not
+		// here.
+		if (!this.workers.remove(worker) || !this.running || retiring) {
 			return;
 		}
 		String cause = this.killedForTimeout.remove(worker) ? "timeout" : "crash";
@@ -241,6 +239,14 @@ class WorkerPool implements SmartLifecycle {
 			.toArray(CompletableFuture[]::new);
 		CompletableFuture.allOf(retired).join();
 		this.workers.clear();
+	}
+
+	/**
+	 * Starts before the web server takes requests and stops after it has drained them.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	@Override
