@@ -9,8 +9,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * How requests are fanned out.
  *
- * @param defaultStrategy the strategy behind the {@code /time/...} routes: threads or
- * virtual
+ * @param defaultStrategy the strategy behind the {@code /time/...} routes: threads,
+ * virtual or processes
  * @param source the source used when a request names none: local or upstream
  * @param batch limits of one batch
  */

@@ -164,7 +164,7 @@ class FanoutEndpointsIntegrationTests {
 
 	/** The strategy prefixes under test; "" is the default route through threads. */
 	static Stream<String> strategies() {
-		return Stream.of("threads", "virtual", "");
+		return Stream.of("threads", "virtual", "processes", "");
 	}
 
 	static Stream<Arguments> strategiesAndHostilePaths() {

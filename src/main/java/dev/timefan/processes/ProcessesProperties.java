@@ -1,0 +1,40 @@
+package dev.timefan.processes;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The worker processes of the {@code processes} strategy.
+ *
+ * @param workers how many worker JVMs to keep alive; 0 means one per available processor
+ * @param maxRequestsPerWorker requests a worker serves before it is recycled (its
+ * replacement is spawned first)
+ * @param spawnTimeout how long a new worker may take to say hello before it is killed
+ * @param shutdownGrace how long a retiring worker may take to finish its requests and
+ * exit before it is destroyed
+ * @param restartBackoff the delay before replacing a dead worker, doubled after every
+ * failed spawn
+ * @param maxRestartBackoff the longest delay between attempts to replace a dead worker
+ * @param jvmOptions the options of each worker JVM: lean by default (a small heap, serial
+ * GC, the C1 compiler only)
+ */
+@ConfigurationProperties("timefan.processes")
+record ProcessesProperties(@DefaultValue("0") int workers, @DefaultValue("10000") long maxRequestsPerWorker,
+		@DefaultValue("10s") Duration spawnTimeout, @DefaultValue("5s") Duration shutdownGrace,
+		@DefaultValue("100ms") Duration restartBackoff, @DefaultValue("10s") Duration maxRestartBackoff,
+		@DefaultValue( {
+				"-Xmx48m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+				"-XX:-UsePerfData" }) List<String> jvmOptions){
+
+	ProcessesProperties {
+		jvmOptions = List.copyOf(jvmOptions);
+	}
+
+	int workerCount() {
+		return (this.workers > 0) ? this.workers : Runtime.getRuntime().availableProcessors();
+	}
+
+}

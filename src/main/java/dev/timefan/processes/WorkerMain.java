@@ -1,0 +1,117 @@
+package dev.timefan.processes;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
+import dev.timefan.time.TzRelease;
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
+import dev.timefan.time.ZoneCatalog;
+
+/**
+ * A worker process: no Spring context, the same time core as the service. It reads lookup
+ * frames on stdin and answers result frames on stdout (see {@link WorkerProtocol}), each
+ * request on a virtual thread of its own. It exits on stdin EOF, and when its parent
+ * process is gone.
+ */
+public final class WorkerMain {
+
+	/**
+	 * Test-only: a zone whose lookups never answer, to prove the parent kills a hung
+	 * worker.
+	 */
+	static final String HANG_ZONE_PROPERTY = "timefan.worker.test.hang-zone";
+
+	private final WorldClock clock;
+
+	private final ZoneCatalog catalog;
+
+	private final OutputStream protocol;
+
+	private final String hangZone;
+
+	private WorkerMain(OutputStream protocol) {
+		this.clock = new WorldClock(Clock.systemUTC());
+		this.catalog = ZoneCatalog.load();
+		this.protocol = protocol;
+		this.hangZone = System.getProperty(HANG_ZONE_PROPERTY, "");
+	}
+
+	public static void main(String[] args) throws IOException {
+		// stdout carries the protocol only: whatever else prints goes to stderr, logged
+		// by the parent.
+		OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+		System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+		ProcessHandle.current().parent().ifPresent((parent) -> parent.onExit().thenRun(() -> {
+			System.err.println("parent " + parent.pid() + " is gone; exiting");
+			Runtime.getRuntime().halt(0);
+		}));
+		new WorkerMain(protocol).serve(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)));
+	}
+
+	private void serve(DataInputStream in) throws IOException {
+		WorkerProtocol.write(this.protocol,
+				WorkerProtocol.hello(ProcessHandle.current().pid(), TzRelease.detect().version()));
+		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+			byte[] payload;
+			while ((payload = WorkerProtocol.readFrame(in)) != null) {
+				if (!(WorkerProtocol.decode(payload) instanceof WorkerProtocol.Lookup lookup)) {
+					throw new IOException("corrupted stream: a worker only takes lookups");
+				}
+				requests.execute(() -> answer(lookup));
+			}
+		}
+		// stdin closed: every request taken has been answered (the executor's close
+		// waited).
+		System.exit(0);
+	}
+
+	private void answer(WorkerProtocol.Lookup lookup) {
+		List<Outcome> outcomes = new ArrayList<>(lookup.zones().size());
+		for (String name : lookup.zones()) {
+			long start = System.nanoTime();
+			if (name.equals(this.hangZone)) {
+				hang();
+			}
+			Zone zone = this.catalog.find(name);
+			outcomes.add((zone != null)
+					? Outcome.answered(Source.LOCAL, this.clock.at(zone, lookup.at(), lookup.clientIp()),
+							System.nanoTime() - start)
+					: Outcome.failed(404, "unknown time zone '" + name + "'", System.nanoTime() - start));
+		}
+		try {
+			WorkerProtocol.write(this.protocol,
+					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), outcomes)));
+		}
+		catch (IOException ex) {
+			// The parent stopped reading: it is gone or replacing this worker; stdin EOF
+			// or the parent
+			// watch ends the process.
+			System.err.println("could not answer request " + lookup.id() + ": " + ex);
+		}
+	}
+
+	private static void hang() {
+		try {
+			new CountDownLatch(1).await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,259 @@
+package dev.timefan.processes;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The parent's handle on one worker process: it sends lookups, matches results to them by
+ * request id, pumps the worker's stderr into the log under the worker's id, and notices
+ * the worker's end (exit, broken or corrupted stream), failing whatever it still had in
+ * flight.
+ */
+final class WorkerProcess {
+
+	private static final Log log = LogFactory.getLog(WorkerProcess.class);
+
+	enum State {
+
+		STARTING, READY, RETIRING, DEAD
+
+	}
+
+	private final int id;
+
+	private final Process process;
+
+	private final OutputStream stdin;
+
+	private final Map<Long, CompletableFuture<List<Outcome>>> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong nextRequest = new AtomicLong();
+
+	private final AtomicInteger inflightItems = new AtomicInteger();
+
+	private final AtomicLong served = new AtomicLong();
+
+	private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+
+	private final CompletableFuture<WorkerProtocol.Hello> hello = new CompletableFuture<>();
+
+	private final DeathListener onDeath;
+
+	private volatile String endReason = "running";
+
+	WorkerProcess(int id, Process process, DeathListener onDeath) {
+		this.id = id;
+		this.process = process;
+		this.stdin = process.getOutputStream();
+		this.onDeath = onDeath;
+		Thread.ofPlatform().daemon().name("timefan-worker-" + id + "-reader").start(this::read);
+		Thread.ofPlatform().daemon().name("timefan-worker-" + id + "-stderr").start(this::pumpStderr);
+		process.onExit().thenRun(() -> died("exited with code " + process.exitValue()));
+	}
+
+	/**
+	 * Waits for the worker's hello.
+	 * @param timeout how long a spawn may take
+	 * @return the hello
+	 * @throws IOException when the worker did not say hello in time or died first
+	 */
+	WorkerProtocol.Hello awaitHello(Duration timeout) throws IOException {
+		try {
+			WorkerProtocol.Hello said = this.hello.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.state.compareAndSet(State.STARTING, State.READY);
+			return said;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("interrupted waiting for worker " + this.id, ex);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			throw new IOException("worker " + this.id + " did not say hello within " + timeout.toMillis() + " ms");
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IOException("worker " + this.id + " died before its hello: " + ex.getCause().getMessage());
+		}
+	}
+
+	/**
+	 * Sends one chunk of zones.
+	 * @param zones catalog names
+	 * @param source the source
+	 * @param at the instant to answer for
+	 * @param clientIp the caller's address
+	 * @return the outcomes in order; completes exceptionally with
+	 * {@link WorkerDiedException} when the worker ends first
+	 */
+	CompletableFuture<List<Outcome>> send(List<String> zones, Source source, Instant at, String clientIp) {
+		long request = this.nextRequest.incrementAndGet();
+		CompletableFuture<List<Outcome>> answer = new CompletableFuture<>();
+		this.pending.put(request, answer);
+		this.inflightItems.addAndGet(zones.size());
+		this.served.incrementAndGet();
+		answer.whenComplete((outcomes, ex) -> {
+			this.pending.remove(request);
+			this.inflightItems.addAndGet(-zones.size());
+		});
+		if (this.state.get() == State.DEAD) {
+			answer.completeExceptionally(new WorkerDiedException(this.id, this.endReason));
+			return answer;
+		}
+		try {
+			WorkerProtocol.write(this.stdin,
+					WorkerProtocol.lookup(new WorkerProtocol.Lookup(request, source, at, clientIp, zones)));
+		}
+		catch (IOException ex) {
+			answer.completeExceptionally(new WorkerDiedException(this.id, "its stdin broke: " + ex.getMessage()));
+			kill("stdin broke");
+		}
+		return answer;
+	}
+
+	private void read() {
+		try (DataInputStream in = new DataInputStream(
+				new BufferedInputStream(this.process.getInputStream(), 1 << 16))) {
+			byte[] payload;
+			while ((payload = WorkerProtocol.readFrame(in)) != null) {
+				switch (WorkerProtocol.decode(payload)) {
+					case WorkerProtocol.Hello said -> this.hello.complete(said);
+					case WorkerProtocol.Result result -> {
+						CompletableFuture<List<Outcome>> answer = this.pending.get(result.id());
+						if (answer != null) {
+							answer.complete(result.outcomes());
+						}
+					}
+					default -> throw new IOException("corrupted stream: a worker sent a lookup");
+				}
+			}
+			died("closed its stdout");
+		}
+		catch (IOException ex) {
+			// A corrupted frame counts as a crash: the stream cannot be trusted past it.
+			kill(ex.getMessage());
+		}
+	}
+
+	private void pumpStderr() {
+		Log workerLog = LogFactory.getLog("dev.timefan.processes.worker-" + this.id);
+		try (BufferedReader err = new BufferedReader(
+				new InputStreamReader(this.process.getErrorStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = err.readLine()) != null) {
+				workerLog.info("[worker " + this.id + " pid " + this.process.pid() + "] " + line);
+			}
+		}
+		catch (IOException ex) {
+			// The worker is gone; its exit is handled by onExit.
+		}
+	}
+
+	/** Kills the worker at once; its in-flight requests fail with the reason. */
+	void kill(@Nullable String reason) {
+		died((reason != null) ? reason : "killed");
+		this.process.destroyForcibly();
+	}
+
+	/**
+	 * Retires the worker: no new work, stdin closed so it exits once its in-flight
+	 * requests are answered, forcibly destroyed if it has not exited within the grace
+	 * period.
+	 * @param grace how long to wait
+	 * @return when the process has ended
+	 */
+	CompletableFuture<Process> retire(Duration grace) {
+		this.state.compareAndSet(State.READY, State.RETIRING);
+		this.state.compareAndSet(State.STARTING, State.RETIRING);
+		try {
+			this.stdin.close();
+		}
+		catch (IOException ex) {
+			// Already closed: the process is ending anyway.
+		}
+		return this.process.onExit()
+			.completeOnTimeout(this.process, grace.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((process) -> {
+				if (process.isAlive()) {
+					log.warn("Worker " + this.id + " did not exit within " + grace.toMillis() + " ms; destroying it");
+					process.destroyForcibly();
+				}
+				return process;
+			});
+	}
+
+	private void died(String reason) {
+		State previous = this.state.getAndSet(State.DEAD);
+		if (previous == State.DEAD) {
+			return;
+		}
+		this.endReason = reason;
+		this.hello.completeExceptionally(new WorkerDiedException(this.id, reason));
+		WorkerDiedException death = new WorkerDiedException(this.id, reason);
+		this.pending.values().forEach((answer) -> answer.completeExceptionally(death));
+		if (previous != State.RETIRING) {
+			log.warn("Worker " + this.id + " (pid " + this.process.pid() + ") ended: " + reason + "; "
+					+ this.pending.size() + " requests were in flight");
+		}
+		this.onDeath.ended(this, previous == State.RETIRING);
+	}
+
+	int id() {
+		return this.id;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	State state() {
+		return this.state.get();
+	}
+
+	boolean isReady() {
+		return this.state.get() == State.READY;
+	}
+
+	int inflightItems() {
+		return this.inflightItems.get();
+	}
+
+	long served() {
+		return this.served.get();
+	}
+
+	String endReason() {
+		return this.endReason;
+	}
+
+	/**
+	 * Told once when a worker ends, with whether it ended while retiring (expected) or
+	 * not (a crash).
+	 */
+	@FunctionalInterface
+	interface DeathListener {
+
+		void ended(WorkerProcess worker, boolean retiring);
+
+	}
+
+}

@@ -1,0 +1,264 @@
+package dev.timefan.processes;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
+import dev.timefan.time.TimeObject;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The framing between the service and its worker processes.
+ *
+ * <p>
+ * Every frame is a big-endian {@code int} length followed by that many payload bytes; a
+ * length outside {@code 1..MAX_FRAME} or a payload that does not decode is a corrupted
+ * stream, which the parent treats as a crash. The payload starts with a type byte:
+ * <ul>
+ * <li>{@code 'H'} hello, worker to parent, the first frame: {@code long pid},
+ * {@code UTF tz release}. The worker is ready when it is sent.</li>
+ * <li>{@code 'L'} lookup, parent to worker: {@code long request id}, {@code byte source},
+ * {@code long epoch second} and {@code int nano} of the instant to answer for (the
+ * parent's clock, so every strategy answers alike), {@code UTF client ip}, {@code int n},
+ * then {@code n} zone names ({@code UTF}, canonical names of the catalog only). Many
+ * requests may be in flight on one worker; it answers each on its own thread, in any
+ * order.</li>
+ * <li>{@code 'R'} result, worker to parent: {@code long request id}, {@code int n}, then
+ * {@code n} items in the order of the lookup: {@code short status}, {@code byte source}
+ * (-1 for none), {@code long nanos}, {@code boolean has time} and the time object's 15
+ * fields, {@code boolean has
+ * error} and the {@code UTF} error.</li>
+ * </ul>
+ * Many items per frame: IPC is paid per chunk, not per item. Frames are written whole
+ * under a lock, so concurrent answers never interleave.
+ */
+final class WorkerProtocol {
+
+	static final byte HELLO = 'H';
+
+	static final byte LOOKUP = 'L';
+
+	static final byte RESULT = 'R';
+
+	/** The largest frame either side accepts: a 1,000-zone result is about 250 KB. */
+	static final int MAX_FRAME = 16 * 1024 * 1024;
+
+	private WorkerProtocol() {
+	}
+
+	record Hello(long pid, String tzRelease) {
+	}
+
+	record Lookup(long id, Source source, Instant at, String clientIp, List<String> zones) {
+	}
+
+	record Result(long id, List<Outcome> outcomes) {
+	}
+
+	static byte[] hello(long pid, String tzRelease) throws IOException {
+		return frame((out) -> {
+			out.writeByte(HELLO);
+			out.writeLong(pid);
+			out.writeUTF(tzRelease);
+		});
+	}
+
+	static byte[] lookup(Lookup lookup) throws IOException {
+		return frame((out) -> {
+			out.writeByte(LOOKUP);
+			out.writeLong(lookup.id());
+			out.writeByte(lookup.source().ordinal());
+			out.writeLong(lookup.at().getEpochSecond());
+			out.writeInt(lookup.at().getNano());
+			out.writeUTF(lookup.clientIp());
+			out.writeInt(lookup.zones().size());
+			for (String zone : lookup.zones()) {
+				out.writeUTF(zone);
+			}
+		});
+	}
+
+	static byte[] result(Result result) throws IOException {
+		return frame((out) -> {
+			out.writeByte(RESULT);
+			out.writeLong(result.id());
+			out.writeInt(result.outcomes().size());
+			for (Outcome outcome : result.outcomes()) {
+				out.writeShort(outcome.status());
+				out.writeByte((outcome.source() != null) ? outcome.source().ordinal() : -1);
+				out.writeLong(outcome.nanos());
+				TimeObject time = outcome.time();
+				out.writeBoolean(time != null);
+				if (time != null) {
+					writeTime(out, time);
+				}
+				writeNullable(out, outcome.error());
+			}
+		});
+	}
+
+	/**
+	 * Reads one frame's payload.
+	 * @param in the stream
+	 * @return the payload, or null at a clean end of stream before a frame starts
+	 * @throws IOException when the stream breaks or the length is out of bounds
+	 * (corrupted)
+	 */
+	static byte @Nullable [] readFrame(DataInputStream in) throws IOException {
+		int length;
+		try {
+			length = in.readInt();
+		}
+		catch (EOFException ex) {
+			return null;
+		}
+		if (length < 1 || length > MAX_FRAME) {
+			throw new IOException("corrupted frame: length " + length);
+		}
+		byte[] payload = new byte[length];
+		in.readFully(payload);
+		return payload;
+	}
+
+	static Object decode(byte[] payload) throws IOException {
+		DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+		byte type = in.readByte();
+		Object decoded = switch (type) {
+			case HELLO -> new Hello(in.readLong(), in.readUTF());
+			case LOOKUP -> readLookup(in);
+			case RESULT -> readResult(in);
+			default -> throw new IOException("corrupted frame: unknown type " + type);
+		};
+		if (in.available() != 0) {
+			throw new IOException("corrupted frame: " + in.available() + " bytes left over");
+		}
+		return decoded;
+	}
+
+	private static Lookup readLookup(DataInputStream in) throws IOException {
+		long id = in.readLong();
+		Source source = source(in.readByte());
+		if (source == null) {
+			throw new IOException("corrupted frame: a lookup without a source");
+		}
+		Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+		String clientIp = in.readUTF();
+		int count = count(in);
+		List<String> zones = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			zones.add(in.readUTF());
+		}
+		return new Lookup(id, source, at, clientIp, zones);
+	}
+
+	private static Result readResult(DataInputStream in) throws IOException {
+		long id = in.readLong();
+		int count = count(in);
+		List<Outcome> outcomes = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			int status = in.readShort();
+			Source source = source(in.readByte());
+			long nanos = in.readLong();
+			TimeObject time = in.readBoolean() ? readTime(in) : null;
+			String error = readNullable(in);
+			outcomes.add(new Outcome(status, source, time, error, nanos));
+		}
+		return new Result(id, outcomes);
+	}
+
+	private static int count(DataInputStream in) throws IOException {
+		int count = in.readInt();
+		if (count < 0 || count > MAX_FRAME) {
+			throw new IOException("corrupted frame: count " + count);
+		}
+		return count;
+	}
+
+	private static @Nullable Source source(byte ordinal) throws IOException {
+		if (ordinal == -1) {
+			return null;
+		}
+		Source[] sources = Source.values();
+		if (ordinal < 0 || ordinal >= sources.length) {
+			throw new IOException("corrupted frame: source " + ordinal);
+		}
+		return sources[ordinal];
+	}
+
+	private static void writeTime(DataOutputStream out, TimeObject time) throws IOException {
+		out.writeUTF(time.utcOffset());
+		out.writeUTF(time.timezone());
+		out.writeByte(time.dayOfWeek());
+		out.writeShort(time.dayOfYear());
+		out.writeUTF(time.datetime());
+		out.writeUTF(time.utcDatetime());
+		out.writeLong(time.unixtime());
+		out.writeInt(time.rawOffset());
+		out.writeByte(time.weekNumber());
+		out.writeBoolean(time.dst());
+		out.writeUTF(time.abbreviation());
+		out.writeInt(time.dstOffset());
+		writeNullable(out, time.dstFrom());
+		writeNullable(out, time.dstUntil());
+		out.writeUTF(time.clientIp());
+	}
+
+	private static TimeObject readTime(DataInputStream in) throws IOException {
+		return new TimeObject(in.readUTF(), in.readUTF(), in.readByte(), in.readShort(), in.readUTF(), in.readUTF(),
+				in.readLong(), in.readInt(), in.readByte(), in.readBoolean(), in.readUTF(), in.readInt(),
+				readNullable(in), readNullable(in), in.readUTF());
+	}
+
+	private static void writeNullable(DataOutputStream out, @Nullable String value) throws IOException {
+		out.writeBoolean(value != null);
+		if (value != null) {
+			out.writeUTF(value);
+		}
+	}
+
+	private static @Nullable String readNullable(DataInputStream in) throws IOException {
+		return in.readBoolean() ? in.readUTF() : null;
+	}
+
+	private static byte[] frame(Body body) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+		DataOutputStream out = new DataOutputStream(bytes);
+		out.writeInt(0);
+		body.write(out);
+		out.flush();
+		byte[] frame = bytes.toByteArray();
+		int length = frame.length - 4;
+		frame[0] = (byte) (length >>> 24);
+		frame[1] = (byte) (length >>> 16);
+		frame[2] = (byte) (length >>> 8);
+		frame[3] = (byte) length;
+		return frame;
+	}
+
+	/**
+	 * Writes a whole frame under the stream's lock, so concurrent writers never
+	 * interleave.
+	 */
+	static void write(OutputStream out, byte[] frame) throws IOException {
+		synchronized (out) {
+			out.write(frame);
+			out.flush();
+		}
+	}
+
+	@FunctionalInterface
+	private interface Body {
+
+		void write(DataOutputStream out) throws IOException;
+
+	}
+
+}
