@@ -1,9 +1,6 @@
 package dev.timefan.virtual;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,32 +11,22 @@ import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.fanout.ZoneLookup;
-import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
-import dev.timefan.time.ZoneCatalog;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static dev.timefan.fanout.EngineFixtures.BOUND_SECONDS;
+import static dev.timefan.fanout.EngineFixtures.CATALOG;
+import static dev.timefan.fanout.EngineFixtures.CLOCK;
+import static dev.timefan.fanout.EngineFixtures.DEADLINE;
+import static dev.timefan.fanout.EngineFixtures.LOCAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link VirtualThreadEngine}.
  */
 class VirtualThreadEngineTests {
-
-	private static final ZoneCatalog CATALOG = ZoneCatalog.load();
-
-	private static final WorldClock CLOCK = new WorldClock(
-			Clock.fixed(Instant.parse("2026-07-01T12:00:00Z"), ZoneOffset.UTC));
-
-	private static final ZoneLookup LOCAL = (zone, clientIp) -> Outcome.answered(Source.LOCAL,
-			CLOCK.now(zone, clientIp), 0);
-
-	private static final long BOUND_SECONDS = 10;
-
-	/** Short, yet long enough for a started thread to be scheduled on a busy machine. */
-	private static final Duration DEADLINE = Duration.ofMillis(500);
 
 	private @Nullable VirtualThreadEngine engine;
 
