@@ -36,6 +36,9 @@ public final class WorkerMain {
 	 */
 	static final String HANG_ZONE_PROPERTY = "timefan.worker.test.hang-zone";
 
+	/** How often a worker checks that its parent is still alive. */
+	private static final long PARENT_POLL_MILLIS = 200;
+
 	private final WorldClock clock;
 
 	private final ZoneCatalog catalog;
@@ -56,11 +59,37 @@ public final class WorkerMain {
 		// by the parent.
 		OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
 		System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-		ProcessHandle.current().parent().ifPresent((parent) -> parent.onExit().thenRun(() -> {
-			System.err.println("parent " + parent.pid() + " is gone; exiting");
-			Runtime.getRuntime().halt(0);
-		}));
+		watchParent();
 		new WorkerMain(protocol).serve(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)));
+	}
+
+	/**
+	 * Halts when the parent dies, even with a request stuck. An orphan is re-parented at
+	 * once, so this polls the parent pid: {@code onExit()} of a process that is not one's
+	 * own child is itself polled, at intervals growing to 5 s.
+	 */
+	private static void watchParent() {
+		long parent = parentPid();
+		if (parent < 0) {
+			return;
+		}
+		Thread.ofPlatform().daemon().name("timefan-worker-parent-watch").start(() -> {
+			try {
+				while (parentPid() == parent) {
+					Thread.sleep(PARENT_POLL_MILLIS);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			System.err.println("parent " + parent + " is gone; exiting");
+			Runtime.getRuntime().halt(0);
+		});
+	}
+
+	private static long parentPid() {
+		return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
 	}
 
 	private void serve(DataInputStream in) throws IOException {

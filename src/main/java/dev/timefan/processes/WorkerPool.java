@@ -181,7 +181,10 @@ class WorkerPool implements SmartLifecycle {
 	}
 
 	private @Nullable WorkerProcess leastLoaded(@Nullable WorkerProcess avoid) {
-		Comparator<WorkerProcess> load = Comparator.comparingInt(WorkerProcess::inflightItems);
+		// Ties (idle workers) go to the one that has served least, so sequential requests
+		// spread.
+		Comparator<WorkerProcess> load = Comparator.comparingInt(WorkerProcess::inflightItems)
+			.thenComparingLong(WorkerProcess::served);
 		WorkerProcess best = this.workers.stream()
 			.filter(WorkerProcess::isReady)
 			.filter((worker) -> worker != avoid)

@@ -3,9 +3,9 @@ package dev.timefan.processes;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,13 +113,13 @@ final class WorkerProtocol {
 	 * (corrupted)
 	 */
 	static byte @Nullable [] readFrame(DataInputStream in) throws IOException {
-		int length;
-		try {
-			length = in.readInt();
-		}
-		catch (EOFException ex) {
+		int first = in.read();
+		if (first < 0) {
 			return null;
 		}
+		// A length cut short after its first byte is a broken stream, not a clean end.
+		int length = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
+				| in.readUnsignedByte();
 		if (length < 1 || length > MAX_FRAME) {
 			throw new IOException("corrupted frame: length " + length);
 		}
@@ -149,7 +149,13 @@ final class WorkerProtocol {
 		if (source == null) {
 			throw new IOException("corrupted frame: a lookup without a source");
 		}
-		Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+		Instant at;
+		try {
+			at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+		}
+		catch (DateTimeException | ArithmeticException ex) {
+			throw new IOException("corrupted frame: instant out of range", ex);
+		}
 		String clientIp = in.readUTF();
 		int count = count(in);
 		List<String> zones = new ArrayList<>(count);
@@ -176,7 +182,10 @@ final class WorkerProtocol {
 
 	private static int count(DataInputStream in) throws IOException {
 		int count = in.readInt();
-		if (count < 0 || count > MAX_FRAME) {
+		// Every item takes at least 2 bytes: a count beyond what is left is corrupt, and
+		// is refused
+		// before anything is allocated for it.
+		if (count < 0 || count > in.available()) {
 			throw new IOException("corrupted frame: count " + count);
 		}
 		return count;

@@ -230,6 +230,30 @@ class WorkerProtocolTests {
 		return WorkerProtocol.decode(payload);
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 2, 3 })
+	void lengthCutShortIsCorruptedNotACleanEnd(int bytes) {
+		byte[] torn = Arrays.copyOf(ByteBuffer.allocate(4).putInt(16).array(), bytes);
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.readFrame(input(torn)));
+	}
+
+	@Test
+	void lookupInstantOutOfRangeIsCorrupted() throws IOException {
+		byte[] payload = payload(
+				WorkerProtocol.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, "127.0.0.1", List.of("UTC"))));
+		ByteBuffer.wrap(payload).putLong(1 + 8 + 1, Long.MAX_VALUE);
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload));
+	}
+
+	@Test
+	void itemCountLargerThanTheFrameIsRefusedBeforeAllocating() throws IOException {
+		byte[] payload = payload(
+				WorkerProtocol.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, "127.0.0.1", List.of())));
+		ByteBuffer.wrap(payload).putInt(payload.length - 4, WorkerProtocol.MAX_FRAME);
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
+			.withMessageContaining("count " + WorkerProtocol.MAX_FRAME);
+	}
+
 	private static byte[] payload(byte[] frame) {
 		return Arrays.copyOfRange(frame, 4, frame.length);
 	}
