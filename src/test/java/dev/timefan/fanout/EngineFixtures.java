@@ -4,8 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
 
 /**
@@ -29,6 +33,38 @@ public final class EngineFixtures {
 	public static final Duration DEADLINE = Duration.ofMillis(500);
 
 	private EngineFixtures() {
+	}
+
+	/**
+	 * A job of catalog zones under a deadline {@code timeout} from now.
+	 * @param strategy the strategy running it
+	 * @param names catalog names
+	 * @param timeout the time allowed
+	 * @param lookup how each zone is answered
+	 * @return the job
+	 */
+	public static FanoutJob job(String strategy, List<String> names, Duration timeout, ZoneLookup lookup) {
+		List<Zone> zones = names.stream().map(CATALOG::find).toList();
+		return new FanoutJob(strategy, zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
+	}
+
+	/**
+	 * A lookup body that blocks until interrupted (counting {@code interrupted} down) or
+	 * until the bound passes.
+	 * @param never a latch nobody counts down
+	 * @param interrupted counted down when the wait is interrupted
+	 * @return a 502 outcome saying which happened
+	 */
+	public static Outcome blockUntilInterrupted(CountDownLatch never, CountDownLatch interrupted) {
+		try {
+			never.await(BOUND_SECONDS, TimeUnit.SECONDS);
+			return Outcome.failed(502, "never interrupted", 0);
+		}
+		catch (InterruptedException ex) {
+			interrupted.countDown();
+			Thread.currentThread().interrupt();
+			return Outcome.failed(502, "interrupted", 0);
+		}
 	}
 
 }

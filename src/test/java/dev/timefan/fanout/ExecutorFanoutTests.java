@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.timefan.time.Zone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static dev.timefan.fanout.EngineFixtures.job;
+import static dev.timefan.fanout.EngineFixtures.blockUntilInterrupted;
 import static dev.timefan.fanout.EngineFixtures.BOUND_SECONDS;
 import static dev.timefan.fanout.EngineFixtures.CATALOG;
 import static dev.timefan.fanout.EngineFixtures.CLOCK;
@@ -190,18 +191,6 @@ class ExecutorFanoutTests {
 		return threads;
 	}
 
-	private static Outcome blockUntilInterrupted(CountDownLatch never, CountDownLatch interrupted) {
-		try {
-			never.await(BOUND_SECONDS, TimeUnit.SECONDS);
-			return Outcome.failed(502, "never interrupted", 0);
-		}
-		catch (InterruptedException ex) {
-			interrupted.countDown();
-			Thread.currentThread().interrupt();
-			return Outcome.failed(502, "interrupted", 0);
-		}
-	}
-
 	/**
 	 * A lookup failure whose message holds the first thread reading it until a late task
 	 * has started, or for half a second if none does.
@@ -234,11 +223,6 @@ class ExecutorFanoutTests {
 			return super.toString();
 		}
 
-	}
-
-	private static FanoutJob job(String strategy, List<String> names, Duration timeout, ZoneLookup lookup) {
-		List<Zone> zones = names.stream().map(CATALOG::find).toList();
-		return new FanoutJob(strategy, zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
 	}
 
 }

@@ -5,18 +5,16 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.timefan.fanout.Deadline;
-import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
-import dev.timefan.fanout.Source;
 import dev.timefan.fanout.ZoneLookup;
-import dev.timefan.time.Zone;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static dev.timefan.fanout.EngineFixtures.job;
+import static dev.timefan.fanout.EngineFixtures.blockUntilInterrupted;
 import static dev.timefan.fanout.EngineFixtures.BOUND_SECONDS;
 import static dev.timefan.fanout.EngineFixtures.CATALOG;
 import static dev.timefan.fanout.EngineFixtures.CLOCK;
@@ -53,7 +51,7 @@ class ThreadPoolEngineTests {
 
 		ThreadPoolEngine engine = start(4, 16);
 
-		List<Outcome> outcomes = engine.fanOut(job(names, Duration.ofSeconds(10), LOCAL)).join();
+		List<Outcome> outcomes = engine.fanOut(job("threads", names, Duration.ofSeconds(10), LOCAL)).join();
 
 		assertThat(outcomes).extracting(Outcome::status).containsOnly(200).hasSize(names.size());
 		assertThat(outcomes).extracting((outcome) -> outcome.time().timezone())
@@ -69,10 +67,10 @@ class ThreadPoolEngineTests {
 		CountDownLatch interrupted = new CountDownLatch(1);
 		// Every lookup blocks until interrupted: the first holds the only thread, the
 		// second waits in the only queue slot, the rest find no room.
-		ZoneLookup blocking = blockUntilInterrupted(interrupted);
+		ZoneLookup blocking = (zone, clientIp) -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
 
 		List<Outcome> outcomes = engine
-			.fanOut(job(List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), DEADLINE, blocking))
+			.fanOut(job("threads", List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), DEADLINE, blocking))
 			.join();
 
 		assertThat(outcomes).extracting(Outcome::status).containsExactly(504, 504, 503, 503);
@@ -89,12 +87,13 @@ class ThreadPoolEngineTests {
 	void theThreadOfACancelledLookupServesTheNextBatch() throws InterruptedException {
 		ThreadPoolEngine engine = warmedUp(start(1, 1));
 		CountDownLatch interrupted = new CountDownLatch(1);
-		ZoneLookup blocking = blockUntilInterrupted(interrupted);
-		assertThat(engine.fanOut(job(List.of("UTC"), DEADLINE, blocking)).join()).extracting(Outcome::status)
+		ZoneLookup blocking = (zone, clientIp) -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
+		assertThat(engine.fanOut(job("threads", List.of("UTC"), DEADLINE, blocking)).join()).extracting(Outcome::status)
 			.containsExactly(504);
 		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
 
-		List<Outcome> next = engine.fanOut(job(List.of("Asia/Kolkata"), Duration.ofSeconds(10), LOCAL)).join();
+		List<Outcome> next = engine.fanOut(job("threads", List.of("Asia/Kolkata"), Duration.ofSeconds(10), LOCAL))
+			.join();
 
 		assertThat(next).extracting(Outcome::status).containsExactly(200);
 	}
@@ -104,7 +103,7 @@ class ThreadPoolEngineTests {
 		ThreadPoolEngine engine = start(3, 5);
 
 		List<Outcome> outcomes = engine
-			.fanOut(job(List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), Duration.ofSeconds(10), LOCAL))
+			.fanOut(job("threads", List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), Duration.ofSeconds(10), LOCAL))
 			.join();
 
 		assertThat(outcomes).extracting(Outcome::status).containsOnly(200);
@@ -134,37 +133,14 @@ class ThreadPoolEngineTests {
 	}
 
 	/**
-	 * A lookup that blocks until interrupted, then counts {@code interrupted} down.
-	 */
-	private static ZoneLookup blockUntilInterrupted(CountDownLatch interrupted) {
-		CountDownLatch never = new CountDownLatch(1);
-		return (zone, clientIp) -> {
-			try {
-				never.await(BOUND_SECONDS, TimeUnit.SECONDS);
-				return Outcome.failed(502, "never interrupted", 0);
-			}
-			catch (InterruptedException ex) {
-				interrupted.countDown();
-				Thread.currentThread().interrupt();
-				return Outcome.failed(502, "interrupted", 0);
-			}
-		};
-	}
-
-	/**
 	 * Runs one lookup through the engine, so that its threads exist before a test's
 	 * deadline starts.
 	 */
 	private static ThreadPoolEngine warmedUp(ThreadPoolEngine engine) {
-		assertThat(engine.fanOut(job(List.of("UTC"), Duration.ofSeconds(BOUND_SECONDS), LOCAL)).join())
+		assertThat(engine.fanOut(job("threads", List.of("UTC"), Duration.ofSeconds(BOUND_SECONDS), LOCAL)).join())
 			.extracting(Outcome::status)
 			.containsExactly(200);
 		return engine;
-	}
-
-	private static FanoutJob job(List<String> names, Duration timeout, ZoneLookup lookup) {
-		List<Zone> zones = names.stream().map(CATALOG::find).toList();
-		return new FanoutJob("threads", zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
 	}
 
 }

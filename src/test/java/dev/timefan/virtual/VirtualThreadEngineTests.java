@@ -6,16 +6,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.timefan.fanout.Deadline;
-import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
-import dev.timefan.fanout.Source;
 import dev.timefan.fanout.ZoneLookup;
-import dev.timefan.time.Zone;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static dev.timefan.fanout.EngineFixtures.job;
 import static dev.timefan.fanout.EngineFixtures.BOUND_SECONDS;
 import static dev.timefan.fanout.EngineFixtures.CATALOG;
 import static dev.timefan.fanout.EngineFixtures.CLOCK;
@@ -48,7 +45,7 @@ class VirtualThreadEngineTests {
 		List<String> names = List.of("Asia/Kolkata", "UTC", "Europe/Paris", "UTC", "asia/dhaka", "Asia/Kolkata",
 				"America/Argentina/Buenos_Aires", "GB", "UTC");
 
-		List<Outcome> outcomes = engine.fanOut(job(names, Duration.ofSeconds(10), LOCAL)).join();
+		List<Outcome> outcomes = engine.fanOut(job("virtual", names, Duration.ofSeconds(10), LOCAL)).join();
 
 		assertThat(outcomes).extracting(Outcome::status).containsOnly(200).hasSize(names.size());
 		assertThat(outcomes).extracting((outcome) -> outcome.time().timezone())
@@ -82,7 +79,8 @@ class VirtualThreadEngineTests {
 			}
 		};
 
-		List<Outcome> outcomes = engine.fanOut(job(List.of("UTC", "GB", "Asia/Kolkata"), DEADLINE, holdsThePermit))
+		List<Outcome> outcomes = engine
+			.fanOut(job("virtual", List.of("UTC", "GB", "Asia/Kolkata"), DEADLINE, holdsThePermit))
 			.join();
 
 		assertThat(outcomes).extracting(Outcome::status).containsExactly(504, 504, 504);
@@ -91,7 +89,8 @@ class VirtualThreadEngineTests {
 			.isTrue();
 
 		release.countDown();
-		List<Outcome> next = engine.fanOut(job(List.of("Europe/Paris"), Duration.ofSeconds(10), LOCAL)).join();
+		List<Outcome> next = engine.fanOut(job("virtual", List.of("Europe/Paris"), Duration.ofSeconds(10), LOCAL))
+			.join();
 
 		assertThat(next).extracting(Outcome::status).as("the permit came back").containsExactly(200);
 		assertThat(invocations).as("the cancelled items never ran").hasValue(1);
@@ -102,7 +101,8 @@ class VirtualThreadEngineTests {
 		VirtualThreadEngine engine = start(4);
 		engine.destroy();
 
-		List<Outcome> outcomes = engine.fanOut(job(List.of("UTC", "GB"), Duration.ofSeconds(10), LOCAL)).join();
+		List<Outcome> outcomes = engine.fanOut(job("virtual", List.of("UTC", "GB"), Duration.ofSeconds(10), LOCAL))
+			.join();
 
 		assertThat(outcomes).extracting(Outcome::status).containsExactly(503, 503);
 	}
@@ -118,15 +118,10 @@ class VirtualThreadEngineTests {
 	 * deadline starts.
 	 */
 	private static VirtualThreadEngine warmedUp(VirtualThreadEngine engine) {
-		assertThat(engine.fanOut(job(List.of("UTC"), Duration.ofSeconds(BOUND_SECONDS), LOCAL)).join())
+		assertThat(engine.fanOut(job("virtual", List.of("UTC"), Duration.ofSeconds(BOUND_SECONDS), LOCAL)).join())
 			.extracting(Outcome::status)
 			.containsExactly(200);
 		return engine;
-	}
-
-	private static FanoutJob job(List<String> names, Duration timeout, ZoneLookup lookup) {
-		List<Zone> zones = names.stream().map(CATALOG::find).toList();
-		return new FanoutJob("virtual", zones, Source.LOCAL, "127.0.0.1", Deadline.after(timeout), lookup);
 	}
 
 }
