@@ -45,9 +45,8 @@ class ProcessPoolFaultsIntegrationTests {
 		return registry.get("timefan.worker.restarts").tag("cause", cause).counter().count();
 	}
 
-	@Nested
-	@SpringBootTest(properties = { "timefan.processes.workers=2", "timefan.processes.restart-backoff=50ms" })
-	class KilledWorker {
+	/** The beans every nested context's test drives. */
+	abstract static class PoolBeans {
 
 		@Autowired
 		FanoutService service;
@@ -63,6 +62,12 @@ class ProcessPoolFaultsIntegrationTests {
 
 		@Autowired
 		MeterRegistry registry;
+
+	}
+
+	@Nested
+	@SpringBootTest(properties = { "timefan.processes.workers=2", "timefan.processes.restart-backoff=50ms" })
+	class KilledWorker extends PoolBeans {
 
 		@Test
 		void sigkilledWorkerMidBatchLosesNoItemAndIsReplaced() throws Exception {
@@ -95,19 +100,7 @@ class ProcessPoolFaultsIntegrationTests {
 	@SpringBootTest(properties = { "timefan.processes.workers=2", "timefan.batch.timeout=3s",
 			"timefan.processes.jvm-options=-Xmx48m,-XX:+UseSerialGC,-D" + WorkerMain.HANG_ZONE_PROPERTY
 					+ "=Etc/GMT+5" })
-	class HungWorker {
-
-		@Autowired
-		FanoutService service;
-
-		@Autowired
-		ProcessPoolEngine engine;
-
-		@Autowired
-		WorkerPool pool;
-
-		@Autowired
-		MeterRegistry registry;
+	class HungWorker extends PoolBeans {
 
 		@Test
 		void hungWorkersItemsComeBackGatewayTimeoutAndItIsReplaced() {
@@ -134,19 +127,7 @@ class ProcessPoolFaultsIntegrationTests {
 
 	@Nested
 	@SpringBootTest(properties = { "timefan.processes.workers=2", "timefan.processes.max-requests-per-worker=5" })
-	class Recycling {
-
-		@Autowired
-		FanoutService service;
-
-		@Autowired
-		ProcessPoolEngine engine;
-
-		@Autowired
-		WorkerPool pool;
-
-		@Autowired
-		MeterRegistry registry;
+	class Recycling extends PoolBeans {
 
 		@Test
 		void workersAreRecycledAfterTheirQuotaWithoutAFailedItem() {
