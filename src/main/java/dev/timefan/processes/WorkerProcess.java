@@ -241,10 +241,6 @@ final class WorkerProcess {
 		return this.served.get();
 	}
 
-	String endReason() {
-		return this.endReason;
-	}
-
 	/**
 	 * Told once when a worker ends, with whether it ended while retiring (expected) or
 	 * not (a crash).
