@@ -37,7 +37,7 @@ public record BatchResult(@Schema(example = "threads") String strategy, @Schema(
 	 * rejected by a saturated strategy; 504 missed the batch deadline
 	 * @param source where the time came from: local, upstream or fallback
 	 * @param time the time object, when status is 200
-	 * @param error why the item failed
+	 * @param error why the item failed; for a fallback, why the upstream failed it
 	 * @param suggestions the closest zone names, for an unknown zone
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)

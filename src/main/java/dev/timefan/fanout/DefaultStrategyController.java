@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @Tag(name = "default", description = "The fan-out endpoints through timefan.default-strategy (default threads)")
-class DefaultStrategyController extends FanoutController {
+class DefaultStrategyController extends BlockingFanoutController {
 
 	DefaultStrategyController(FanoutService service, FanoutEngines engines, JsonMapper mapper,
 			FanoutProperties properties) {

@@ -22,29 +22,26 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The fan-out endpoints of one strategy. A strategy's controller is this class with its
- * path prefix ({@code @RequestMapping("/threads")}) and its engine; every mapping,
- * parameter and answer is defined here once.
+ * The fan-out endpoints of one strategy, every mapping, parameter and answer defined here
+ * once. A strategy's controller is a subclass with its path prefix
+ * ({@code @RequestMapping("/threads")}) that says how a request is answered: at once
+ * ({@link BlockingFanoutController}) or later ({@code Mono} in {@code reactive}).
+ *
+ * @param <T> the answer to a path, a time object or a batch result
+ * @param <B> the answer to a batch request
  */
-public abstract class FanoutController {
+public abstract class FanoutController<T, B> {
 
 	private static final String SOURCE_DOC = "local (the tz database this service ships) or upstream; "
 			+ "default timefan.source";
 
 	private static final String AREA_DOC = "the area: the first segment of the zone";
 
-	private final FanoutService service;
-
-	private final FanoutEngine engine;
-
 	private final JsonMapper mapper;
 
 	private final long maxBodyBytes;
 
-	protected FanoutController(FanoutService service, FanoutEngine engine, JsonMapper mapper,
-			FanoutProperties properties) {
-		this.service = service;
-		this.engine = engine;
+	protected FanoutController(JsonMapper mapper, FanoutProperties properties) {
 		this.mapper = mapper;
 		this.maxBodyBytes = properties.batch().maxBodySize().toBytes();
 	}
@@ -56,7 +53,7 @@ public abstract class FanoutController {
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{zone}")
-	public ResponseEntity<Object> zone(
+	public T zone(
 			@Parameter(description = "a one-segment zone, or a comma list of them",
 					example = "UTC") @PathVariable String zone,
 			@Parameter(description = SOURCE_DOC,
@@ -73,8 +70,7 @@ public abstract class FanoutController {
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{area}/{location}")
-	public ResponseEntity<Object> areaLocation(
-			@Parameter(description = AREA_DOC, example = "Asia") @PathVariable String area,
+	public T areaLocation(@Parameter(description = AREA_DOC, example = "Asia") @PathVariable String area,
 			@Parameter(description = "a location, or a comma list of locations sharing the area",
 					example = "Kolkata") @PathVariable String location,
 			@Parameter(description = SOURCE_DOC,
@@ -91,8 +87,7 @@ public abstract class FanoutController {
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{area}/{location}/{region}")
-	public ResponseEntity<Object> areaLocationRegion(@PathVariable String area, @PathVariable String location,
-			@PathVariable String region,
+	public T areaLocationRegion(@PathVariable String area, @PathVariable String location, @PathVariable String region,
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
@@ -107,7 +102,7 @@ public abstract class FanoutController {
 	@ApiResponse(responseCode = "400", description = "Missing, empty or oversized batch, or an unknown source",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time")
-	public ResponseEntity<BatchResult> zones(
+	public B zones(
 			@Parameter(description = "zone names, comma-separated or repeated",
 					example = "Asia/Kolkata,Europe/Paris") @RequestParam(required = false) @Nullable List<String> zones,
 			@Parameter(description = SOURCE_DOC,
@@ -115,7 +110,7 @@ public abstract class FanoutController {
 							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		List<String> names = ZoneNames.fromQuery((zones != null) ? zones : List.of());
-		return batch(names, source, request);
+		return batch(names, source, request.getRemoteAddr());
 	}
 
 	@Operation(summary = "A batch from a JSON array of zone names",
@@ -132,35 +127,57 @@ public abstract class FanoutController {
 	@ApiResponse(responseCode = "415", description = "Not application/json",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@PostMapping(path = "/time", consumes = MediaType.APPLICATION_JSON_VALUE)
-	public ResponseEntity<BatchResult> body(@Parameter(hidden = true) InputStream body,
+	public B body(@Parameter(hidden = true) InputStream body,
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
 			HttpServletRequest request) {
 		List<String> names = ZoneNames.fromBody(body, request.getContentLengthLong(), this.maxBodyBytes, this.mapper);
-		return batch(names, source, request);
+		return batch(names, source, request.getRemoteAddr());
 	}
 
-	private ResponseEntity<Object> byPath(@Nullable String source, HttpServletRequest request, String... segments) {
+	private T byPath(@Nullable String source, HttpServletRequest request, String... segments) {
 		if (segments[segments.length - 1].indexOf(',') >= 0) {
-			BatchResult result = runBatch(ZoneNames.fromPath(segments), source, request);
-			return timed(result, result.elapsedMs());
+			return pathBatch(ZoneNames.fromPath(segments), source, request.getRemoteAddr());
 		}
-		FanoutService.Single single = this.service.single(this.engine, String.join("/", segments), source,
-				request.getRemoteAddr());
-		return timed(single.time(), single.elapsedMs());
+		return single(String.join("/", segments), source, request.getRemoteAddr());
 	}
 
-	private ResponseEntity<BatchResult> batch(List<String> names, @Nullable String source, HttpServletRequest request) {
-		BatchResult result = runBatch(names, source, request);
-		return timed(result, result.elapsedMs());
-	}
+	/**
+	 * Answers one zone.
+	 * @param name the zone as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the time object, with {@code Server-Timing}
+	 */
+	protected abstract T single(String name, @Nullable String source, String clientIp);
 
-	private BatchResult runBatch(List<String> names, @Nullable String source, HttpServletRequest request) {
-		return this.service.batch(this.engine, names, source, request.getRemoteAddr());
-	}
+	/**
+	 * Answers a batch asked for by a path with a comma list.
+	 * @param names the zones as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the batch result, with {@code Server-Timing}
+	 */
+	protected abstract T pathBatch(List<String> names, @Nullable String source, String clientIp);
 
-	private static <T> ResponseEntity<T> timed(T body, double elapsedMs) {
+	/**
+	 * Answers a batch.
+	 * @param names the zones as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the batch result, with {@code Server-Timing}
+	 */
+	protected abstract B batch(List<String> names, @Nullable String source, String clientIp);
+
+	/**
+	 * An answer with the fan-out's {@code Server-Timing}.
+	 * @param <R> the body's type
+	 * @param body the body
+	 * @param elapsedMs how long the fan-out took
+	 * @return the response
+	 */
+	protected static <R> ResponseEntity<R> timed(R body, double elapsedMs) {
 		return ResponseEntity.ok()
 			.header(FanoutService.SERVER_TIMING, FanoutService.serverTiming(elapsedMs))
 			.body(body);

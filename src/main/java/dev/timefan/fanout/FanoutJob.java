@@ -29,7 +29,7 @@ public record FanoutJob(String strategy, List<Zone> zones, Source source, String
 	 */
 	public Outcome lookup(Zone zone) {
 		long start = System.nanoTime();
-		Outcome outcome = this.lookup.lookup(zone, this.clientIp);
+		Outcome outcome = this.lookup.lookup(zone, this.clientIp, this.deadline);
 		return new Outcome(outcome.status(), outcome.source(), outcome.time(), outcome.error(),
 				System.nanoTime() - start);
 	}

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,8 +15,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The meters every strategy shares: {@code timefan.batch}, {@code timefan.batch.size},
- * {@code timefan.lookup} and {@code timefan.inflight}. Tags are bounded: strategy,
- * source, outcome, status; never a zone.
+ * {@code timefan.lookup}, {@code timefan.inflight}, and
+ * {@code timefan.upstream.fallbacks} (counted from the outcomes, so worker processes'
+ * fallbacks count too). Tags are bounded: strategy, source, outcome, status; never a
+ * zone.
  */
 @Component
 class FanoutMetrics {
@@ -25,6 +28,8 @@ class FanoutMetrics {
 	private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
 	private final Map<String, DistributionSummary> sizes = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
 
 	/** Strong references to what the inflight gauges read. */
 	private final Map<String, AtomicInteger> inflight = new ConcurrentHashMap<>();
@@ -54,6 +59,16 @@ class FanoutMetrics {
 	}
 
 	void lookup(String strategy, Source source, int status, long nanos) {
+		if (source == Source.FALLBACK) {
+			this.fallbacks
+				.computeIfAbsent(strategy,
+						(name) -> Counter.builder("timefan.upstream.fallbacks")
+							.description("Items the upstream failed that the local tz database answered")
+							.baseUnit("zones")
+							.tag("strategy", name)
+							.register(this.registry))
+				.increment();
+		}
 		this.timers
 			.computeIfAbsent(new Key("timefan.lookup", strategy, source.wireName(), Integer.toString(status)),
 					(key) -> Timer.builder(key.name())

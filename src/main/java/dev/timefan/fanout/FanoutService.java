@@ -1,6 +1,7 @@
 package dev.timefan.fanout;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,17 +40,20 @@ public class FanoutService {
 
 	private final Source defaultSource;
 
-	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics) {
+	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
+			List<SourceLookup> sources) {
 		this.catalog = catalog;
 		this.properties = properties;
 		this.metrics = metrics;
-		this.lookups = Map.of(Source.LOCAL,
-				(zone, clientIp) -> Outcome.answered(Source.LOCAL, clock.now(zone, clientIp), 0));
+		this.lookups = new EnumMap<>(Source.class);
+		this.lookups.put(Source.LOCAL,
+				(zone, clientIp, deadline) -> Outcome.answered(Source.LOCAL, clock.now(zone, clientIp), 0));
+		sources.forEach((source) -> this.lookups.put(source.source(), source.lookup()));
 		this.defaultSource = Source.requested(properties.source());
 	}
 
 	/**
-	 * One zone through an engine.
+	 * One zone through an engine, waiting for it.
 	 * @param engine the strategy
 	 * @param name the zone as asked
 	 * @param source the source asked for, or null for the default
@@ -59,6 +63,22 @@ public class FanoutService {
 	 * status (502, 503, 504) when it failed
 	 */
 	public Single single(FanoutEngine engine, String name, @Nullable String source, String clientIp) {
+		return join(singleAsync(engine, name, source, clientIp));
+	}
+
+	/**
+	 * One zone through an engine, without waiting.
+	 * @param engine the strategy
+	 * @param name the zone as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @return the time object and how long the fan-out took; completes exceptionally with
+	 * the item's status (502, 503, 504) when it failed
+	 * @throws ErrorResponseException 404 with suggestions for an unknown zone, 400 for an
+	 * unknown source
+	 */
+	public CompletableFuture<Single> singleAsync(FanoutEngine engine, String name, @Nullable String source,
+			String clientIp) {
 		Source requested = source(source);
 		Zone zone = this.catalog.find(name);
 		if (zone == null) {
@@ -66,13 +86,14 @@ public class FanoutService {
 			throw Problems.unknownZone(name, this.catalog.suggest(name));
 		}
 		long start = System.nanoTime();
-		List<Outcome> outcomes = tracked(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, clientIp))
-			.join();
-		long nanos = System.nanoTime() - start;
-		Outcome outcome = outcomes.getFirst();
-		this.metrics.lookup(engine.strategy(), (outcome.source() != null) ? outcome.source() : requested,
-				outcome.status(), outcome.nanos());
-		this.metrics.batch(engine.strategy(), requested, 1, outcome.succeeded() ? 1 : 0, nanos);
+		return tracked(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, clientIp)).thenApply(
+				(outcomes) -> single(engine.strategy(), requested, outcomes.getFirst(), System.nanoTime() - start));
+	}
+
+	private Single single(String strategy, Source requested, Outcome outcome, long nanos) {
+		this.metrics.lookup(strategy, (outcome.source() != null) ? outcome.source() : requested, outcome.status(),
+				outcome.nanos());
+		this.metrics.batch(strategy, requested, 1, outcome.succeeded() ? 1 : 0, nanos);
 		if (outcome.time() == null) {
 			ErrorResponseException problem = Problems.itemFailed(outcome);
 			problem.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
@@ -92,8 +113,12 @@ public class FanoutService {
 	 * source; 503 when the strategy rejected every item
 	 */
 	public BatchResult batch(FanoutEngine engine, List<String> names, @Nullable String source, String clientIp) {
+		return join(batchAsync(engine, names, source, clientIp));
+	}
+
+	private static <T> T join(CompletableFuture<T> future) {
 		try {
-			return batchAsync(engine, names, source, clientIp).join();
+			return future.join();
 		}
 		catch (CompletionException ex) {
 			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;

@@ -13,8 +13,10 @@ public interface ZoneLookup {
 	 * Looks one zone up.
 	 * @param zone a zone of the catalog
 	 * @param clientIp the caller's address, for the time object
+	 * @param deadline when the outcome is due: a remote source spends no more time, nor
+	 * waits for a retry, past it
 	 * @return the outcome; its {@code nanos} are filled in by the caller
 	 */
-	Outcome lookup(Zone zone, String clientIp);
+	Outcome lookup(Zone zone, String clientIp, Deadline deadline);
 
 }

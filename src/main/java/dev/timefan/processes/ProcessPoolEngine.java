@@ -1,6 +1,7 @@
 package dev.timefan.processes;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,11 +71,12 @@ class ProcessPoolEngine implements FanoutEngine {
 	private CompletableFuture<List<Outcome>> attempt(List<String> chunk, Instant at, FanoutJob job,
 			@Nullable WorkerProcess failed) {
 		long start = System.nanoTime();
-		WorkerPool.Dispatch dispatch = this.pool.dispatch(chunk, job.source(), at, job.clientIp(), failed);
+		long remaining = Math.max(0, job.deadline().remainingNanos());
+		WorkerPool.Dispatch dispatch = this.pool.dispatch(chunk, job.source(), at,
+				Duration.ofNanos(remaining - margin(remaining)), job.clientIp(), failed);
 		if (dispatch == null) {
 			return CompletableFuture.completedFuture(all(chunk, Outcome.failed(502, "no worker process is alive", 0)));
 		}
-		long remaining = Math.max(0, job.deadline().remainingNanos());
 		return dispatch.answer().orTimeout(remaining, TimeUnit.NANOSECONDS).handle((outcomes, ex) -> {
 			if (ex == null) {
 				return CompletableFuture.completedFuture(outcomes);
@@ -92,6 +94,14 @@ class ProcessPoolEngine implements FanoutEngine {
 			return CompletableFuture.completedFuture(
 					all(chunk, Outcome.failed(502, "worker failed twice: " + reason, System.nanoTime() - start)));
 		}).thenCompose((next) -> next);
+	}
+
+	/**
+	 * How much earlier than the batch deadline a worker must answer, so that its own 504s
+	 * arrive before this side gives up on it and kills it: a twentieth, at most 100 ms.
+	 */
+	private static long margin(long remainingNanos) {
+		return Math.min(remainingNanos / 20, TimeUnit.MILLISECONDS.toNanos(100));
 	}
 
 	private static List<Outcome> all(List<String> chunk, Outcome outcome) {

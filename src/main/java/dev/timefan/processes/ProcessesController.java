@@ -1,6 +1,6 @@
 package dev.timefan.processes;
 
-import dev.timefan.fanout.FanoutController;
+import dev.timefan.fanout.BlockingFanoutController;
 import dev.timefan.fanout.FanoutProperties;
 import dev.timefan.fanout.FanoutService;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/" + ProcessPoolEngine.STRATEGY)
 @Tag(name = ProcessPoolEngine.STRATEGY, description = "Fan-out over a supervised pool of child JVMs")
-class ProcessesController extends FanoutController {
+class ProcessesController extends BlockingFanoutController {
 
 	ProcessesController(FanoutService service, ProcessPoolEngine engine, JsonMapper mapper,
 			FanoutProperties properties) {

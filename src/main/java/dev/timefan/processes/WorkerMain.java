@@ -9,18 +9,26 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.timefan.fanout.Deadline;
+import dev.timefan.fanout.ExecutorFanout;
+import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.time.TzRelease;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
+import dev.timefan.upstream.UpstreamLookup;
+import dev.timefan.upstream.UpstreamProperties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A worker process: no Spring context, the same time core as the service. It reads lookup
@@ -29,6 +37,8 @@ import dev.timefan.time.ZoneCatalog;
  * process is gone.
  */
 public final class WorkerMain {
+
+	private static final String STRATEGY = ProcessPoolEngine.STRATEGY;
 
 	/**
 	 * Test-only: a zone whose lookups never answer, to prove the parent kills a hung
@@ -46,6 +56,14 @@ public final class WorkerMain {
 	private final OutputStream protocol;
 
 	private final String hangZone;
+
+	/** Upstream calls, a virtual thread each. */
+	private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+	/** Upstream retries since the last result, reported with the next. */
+	private final AtomicInteger retries = new AtomicInteger();
+
+	private @Nullable UpstreamLookup upstream;
 
 	private WorkerMain(OutputStream protocol) {
 		this.clock = new WorldClock(Clock.systemUTC());
@@ -110,6 +128,50 @@ public final class WorkerMain {
 	}
 
 	private void answer(WorkerProtocol.Lookup lookup) {
+		List<Outcome> outcomes = (lookup.source() == Source.UPSTREAM) ? upstream(lookup) : local(lookup);
+		try {
+			WorkerProtocol.write(this.protocol,
+					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), this.retries.getAndSet(0), outcomes)));
+		}
+		catch (IOException ex) {
+			// The parent stopped reading: it is gone or replacing this worker; stdin EOF
+			// or the parent
+			// watch ends the process.
+			System.err.println("could not answer request " + lookup.id() + ": " + ex);
+		}
+	}
+
+	/**
+	 * Upstream lookups block on I/O: each zone gets a virtual thread of its own, and
+	 * whatever is unanswered when the request's time is up is 504 and interrupted.
+	 */
+	private List<Outcome> upstream(WorkerProtocol.Lookup lookup) {
+		List<Zone> zones = new ArrayList<>(lookup.zones().size());
+		for (String name : lookup.zones()) {
+			Zone zone = this.catalog.find(name);
+			if (zone == null) {
+				return local(lookup);
+			}
+			zones.add(zone);
+		}
+		FanoutJob job = new FanoutJob(STRATEGY, zones, Source.UPSTREAM, lookup.clientIp(),
+				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())), upstreamLookup());
+		return ExecutorFanout.run(this.calls, job);
+	}
+
+	/**
+	 * The upstream client, made at the first upstream request: most workers never need
+	 * it.
+	 */
+	private synchronized UpstreamLookup upstreamLookup() {
+		if (this.upstream == null) {
+			this.upstream = UpstreamLookup.standalone(UpstreamProperties.fromSystemProperties(), this.clock,
+					this.retries::incrementAndGet);
+		}
+		return this.upstream;
+	}
+
+	private List<Outcome> local(WorkerProtocol.Lookup lookup) {
 		List<Outcome> outcomes = new ArrayList<>(lookup.zones().size());
 		for (String name : lookup.zones()) {
 			long start = System.nanoTime();
@@ -122,16 +184,7 @@ public final class WorkerMain {
 							System.nanoTime() - start)
 					: Outcome.failed(404, "unknown time zone '" + name + "'", System.nanoTime() - start));
 		}
-		try {
-			WorkerProtocol.write(this.protocol,
-					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), outcomes)));
-		}
-		catch (IOException ex) {
-			// The parent stopped reading: it is gone or replacing this worker; stdin EOF
-			// or the parent
-			// watch ends the process.
-			System.err.println("could not answer request " + lookup.id() + ": " + ex);
-		}
+		return outcomes;
 	}
 
 	private static void hang() {

@@ -15,9 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
+import dev.timefan.upstream.UpstreamMetrics;
+import dev.timefan.upstream.UpstreamProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,11 +68,19 @@ class WorkerPool implements SmartLifecycle {
 
 	private final Timer spawns;
 
+	private final IntConsumer onRetries;
+
 	private volatile boolean running;
 
-	WorkerPool(ProcessesProperties properties, MeterRegistry registry) {
+	WorkerPool(ProcessesProperties properties, UpstreamProperties upstream, UpstreamMetrics upstreamMetrics,
+			MeterRegistry registry) {
 		this.properties = properties;
-		this.command = WorkerLauncher.command(properties.jvmOptions());
+		// Each worker calls the upstream with a client of its own and a share of the
+		// connections.
+		int connections = Math.max(1, upstream.maxConnections() / properties.workerCount());
+		this.command = WorkerLauncher.command(
+				Stream.concat(properties.jvmOptions().stream(), upstream.jvmOptions(connections).stream()).toList());
+		this.onRetries = (retries) -> upstreamMetrics.retried("worker", retries);
 		this.restarts = Map.of("crash", restartCounter(registry, "crash"), "recycle",
 				restartCounter(registry, "recycle"), "timeout", restartCounter(registry, "timeout"));
 		this.spawns = Timer.builder("timefan.worker.spawn")
@@ -119,7 +131,7 @@ class WorkerPool implements SmartLifecycle {
 	private WorkerProcess spawn() throws IOException {
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(this.command).start();
-		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended);
+		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended, this.onRetries);
 		try {
 			worker.awaitHello(this.properties.spawnTimeout());
 		}
@@ -163,17 +175,19 @@ class WorkerPool implements SmartLifecycle {
 	 * @param zones catalog names
 	 * @param source the source
 	 * @param at the instant to answer for
+	 * @param timeout the time the worker has
 	 * @param clientIp the caller's address
 	 * @param avoid a worker not to use (one that just failed this chunk), when another is
 	 * alive
 	 * @return the dispatch, or null when no worker is alive
 	 */
-	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, String clientIp, @Nullable WorkerProcess avoid) {
+	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, Duration timeout, String clientIp,
+			@Nullable WorkerProcess avoid) {
 		WorkerProcess worker = leastLoaded(avoid);
 		if (worker == null) {
 			return null;
 		}
-		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, at, clientIp);
+		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, at, timeout, clientIp);
 		if (worker.served() >= this.properties.maxRequestsPerWorker() && this.recycling.add(worker)) {
 			this.supervisor.execute(() -> recycle(worker));
 		}

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
@@ -60,13 +61,17 @@ final class WorkerProcess {
 
 	private final DeathListener onDeath;
 
+	/** Told of the upstream retries each result reports. */
+	private final IntConsumer onRetries;
+
 	private volatile String endReason = "running";
 
-	WorkerProcess(int id, Process process, DeathListener onDeath) {
+	WorkerProcess(int id, Process process, DeathListener onDeath, IntConsumer onRetries) {
 		this.id = id;
 		this.process = process;
 		this.stdin = process.getOutputStream();
 		this.onDeath = onDeath;
+		this.onRetries = onRetries;
 		Thread.ofPlatform().daemon().name("timefan-worker-" + id + "-reader").start(this::read);
 		Thread.ofPlatform().daemon().name("timefan-worker-" + id + "-stderr").start(this::pumpStderr);
 		process.onExit().thenRun(() -> died("exited with code " + process.exitValue()));
@@ -101,11 +106,13 @@ final class WorkerProcess {
 	 * @param zones catalog names
 	 * @param source the source
 	 * @param at the instant to answer for
+	 * @param timeout the time the worker has
 	 * @param clientIp the caller's address
 	 * @return the outcomes in order; completes exceptionally with
 	 * {@link WorkerDiedException} when the worker ends first
 	 */
-	CompletableFuture<List<Outcome>> send(List<String> zones, Source source, Instant at, String clientIp) {
+	CompletableFuture<List<Outcome>> send(List<String> zones, Source source, Instant at, Duration timeout,
+			String clientIp) {
 		long request = this.nextRequest.incrementAndGet();
 		CompletableFuture<List<Outcome>> answer = new CompletableFuture<>();
 		this.pending.put(request, answer);
@@ -120,8 +127,8 @@ final class WorkerProcess {
 			return answer;
 		}
 		try {
-			WorkerProtocol.write(this.stdin,
-					WorkerProtocol.lookup(new WorkerProtocol.Lookup(request, source, at, clientIp, zones)));
+			WorkerProtocol.write(this.stdin, WorkerProtocol
+				.lookup(new WorkerProtocol.Lookup(request, source, at, timeout.toNanos(), clientIp, zones)));
 		}
 		catch (IOException ex) {
 			answer.completeExceptionally(new WorkerDiedException(this.id, "its stdin broke: " + ex.getMessage()));
@@ -138,6 +145,9 @@ final class WorkerProcess {
 				switch (WorkerProtocol.decode(payload)) {
 					case WorkerProtocol.Hello said -> this.hello.complete(said);
 					case WorkerProtocol.Result result -> {
+						if (result.retries() > 0) {
+							this.onRetries.accept(result.retries());
+						}
 						CompletableFuture<List<Outcome>> answer = this.pending.get(result.id());
 						if (answer != null) {
 							answer.complete(result.outcomes());

@@ -27,11 +27,13 @@ import org.jspecify.annotations.Nullable;
  * {@code UTF tz release}. The worker is ready when it is sent.</li>
  * <li>{@code 'L'} lookup, parent to worker: {@code long request id}, {@code byte source},
  * {@code long epoch second} and {@code int nano} of the instant to answer for (the
- * parent's clock, so every strategy answers alike), {@code UTF client ip}, {@code int n},
- * then {@code n} zone names ({@code UTF}, canonical names of the catalog only). Many
- * requests may be in flight on one worker; it answers each on its own thread, in any
- * order.</li>
- * <li>{@code 'R'} result, worker to parent: {@code long request id}, {@code int n}, then
+ * parent's clock, so every strategy answers alike), {@code long timeout nanos} (the time
+ * the worker has: it answers 504 for what is still unanswered then), {@code UTF client
+ * ip}, {@code int n}, then {@code n} zone names ({@code UTF}, canonical names of the
+ * catalog only). Many requests may be in flight on one worker; it answers each on its own
+ * thread, in any order.</li>
+ * <li>{@code 'R'} result, worker to parent: {@code long request id}, {@code int retries}
+ * (upstream calls made again since the worker's last result), {@code int n}, then
  * {@code n} items in the order of the lookup: {@code short status}, {@code byte source}
  * (-1 for none), {@code long nanos}, {@code boolean has time} and the time object's 15
  * fields, {@code boolean has
@@ -57,10 +59,10 @@ final class WorkerProtocol {
 	record Hello(long pid, String tzRelease) {
 	}
 
-	record Lookup(long id, Source source, Instant at, String clientIp, List<String> zones) {
+	record Lookup(long id, Source source, Instant at, long timeoutNanos, String clientIp, List<String> zones) {
 	}
 
-	record Result(long id, List<Outcome> outcomes) {
+	record Result(long id, int retries, List<Outcome> outcomes) {
 	}
 
 	static byte[] hello(long pid, String tzRelease) throws IOException {
@@ -78,6 +80,7 @@ final class WorkerProtocol {
 			out.writeByte(lookup.source().ordinal());
 			out.writeLong(lookup.at().getEpochSecond());
 			out.writeInt(lookup.at().getNano());
+			out.writeLong(lookup.timeoutNanos());
 			out.writeUTF(lookup.clientIp());
 			out.writeInt(lookup.zones().size());
 			for (String zone : lookup.zones()) {
@@ -90,6 +93,7 @@ final class WorkerProtocol {
 		return frame((out) -> {
 			out.writeByte(RESULT);
 			out.writeLong(result.id());
+			out.writeInt(result.retries());
 			out.writeInt(result.outcomes().size());
 			for (Outcome outcome : result.outcomes()) {
 				out.writeShort(outcome.status());
@@ -156,17 +160,25 @@ final class WorkerProtocol {
 		catch (DateTimeException | ArithmeticException ex) {
 			throw new IOException("corrupted frame: instant out of range", ex);
 		}
+		long timeoutNanos = in.readLong();
+		if (timeoutNanos < 0) {
+			throw new IOException("corrupted frame: timeout " + timeoutNanos);
+		}
 		String clientIp = in.readUTF();
 		int count = count(in);
 		List<String> zones = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			zones.add(in.readUTF());
 		}
-		return new Lookup(id, source, at, clientIp, zones);
+		return new Lookup(id, source, at, timeoutNanos, clientIp, zones);
 	}
 
 	private static Result readResult(DataInputStream in) throws IOException {
 		long id = in.readLong();
+		int retries = in.readInt();
+		if (retries < 0) {
+			throw new IOException("corrupted frame: retries " + retries);
+		}
 		int count = count(in);
 		List<Outcome> outcomes = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
@@ -177,7 +189,7 @@ final class WorkerProtocol {
 			String error = readNullable(in);
 			outcomes.add(new Outcome(status, source, time, error, nanos));
 		}
-		return new Result(id, outcomes);
+		return new Result(id, retries, outcomes);
 	}
 
 	private static int count(DataInputStream in) throws IOException {

@@ -1,6 +1,6 @@
 package dev.timefan.threads;
 
-import dev.timefan.fanout.FanoutController;
+import dev.timefan.fanout.BlockingFanoutController;
 import dev.timefan.fanout.FanoutProperties;
 import dev.timefan.fanout.FanoutService;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/" + ThreadPoolEngine.STRATEGY)
 @Tag(name = ThreadPoolEngine.STRATEGY, description = "Fan-out over a bounded platform-thread pool")
-class ThreadsController extends FanoutController {
+class ThreadsController extends BlockingFanoutController {
 
 	ThreadsController(FanoutService service, ThreadPoolEngine engine, JsonMapper mapper, FanoutProperties properties) {
 		super(service, engine, mapper, properties);

@@ -1,6 +1,6 @@
 package dev.timefan.virtual;
 
-import dev.timefan.fanout.FanoutController;
+import dev.timefan.fanout.BlockingFanoutController;
 import dev.timefan.fanout.FanoutProperties;
 import dev.timefan.fanout.FanoutService;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/" + VirtualThreadEngine.STRATEGY)
 @Tag(name = VirtualThreadEngine.STRATEGY, description = "Fan-out with a virtual thread per item, concurrency bounded")
-class VirtualController extends FanoutController {
+class VirtualController extends BlockingFanoutController {
 
 	VirtualController(FanoutService service, VirtualThreadEngine engine, JsonMapper mapper,
 			FanoutProperties properties) {

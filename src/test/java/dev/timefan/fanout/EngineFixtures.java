@@ -23,8 +23,8 @@ public final class EngineFixtures {
 	public static final WorldClock CLOCK = new WorldClock(
 			Clock.fixed(Instant.parse("2026-07-01T12:00:00Z"), ZoneOffset.UTC));
 
-	public static final ZoneLookup LOCAL = (zone, clientIp) -> Outcome.answered(Source.LOCAL, CLOCK.now(zone, clientIp),
-			0);
+	public static final ZoneLookup LOCAL = (zone, clientIp, deadline) -> Outcome.answered(Source.LOCAL,
+			CLOCK.now(zone, clientIp), 0);
 
 	/** How long a latch may be awaited before the test fails. */
 	public static final long BOUND_SECONDS = 10;

@@ -48,7 +48,7 @@ class ExecutorFanoutTests {
 		CountDownLatch lastDone = new CountDownLatch(1);
 		// The first item finishes only after the last one: the order is the zones', not
 		// the order of completion.
-		ZoneLookup lookup = (zone, clientIp) -> {
+		ZoneLookup lookup = (zone, clientIp, deadline) -> {
 			if (zone.name().equals("Asia/Kolkata")) {
 				try {
 					if (!lastDone.await(BOUND_SECONDS, TimeUnit.SECONDS)) {
@@ -60,7 +60,7 @@ class ExecutorFanoutTests {
 					return Outcome.failed(502, "interrupted", 0);
 				}
 			}
-			Outcome outcome = LOCAL.lookup(zone, clientIp);
+			Outcome outcome = LOCAL.lookup(zone, clientIp, deadline);
 			if (zone.name().equals("Europe/Paris")) {
 				lastDone.countDown();
 			}
@@ -97,8 +97,8 @@ class ExecutorFanoutTests {
 	void itemsUnfinishedAtTheDeadlineAre504AndTheirWorkIsInterrupted() throws InterruptedException {
 		CountDownLatch never = new CountDownLatch(1);
 		CountDownLatch interrupted = new CountDownLatch(1);
-		ZoneLookup lookup = (zone, clientIp) -> zone.name().equals("UTC") ? blockUntilInterrupted(never, interrupted)
-				: LOCAL.lookup(zone, clientIp);
+		ZoneLookup lookup = (zone, clientIp, deadline) -> zone.name().equals("UTC")
+				? blockUntilInterrupted(never, interrupted) : LOCAL.lookup(zone, clientIp, deadline);
 
 		List<Outcome> outcomes = ExecutorFanout.run(this.pool,
 				job("virtual", List.of("UTC", "Asia/Kolkata"), DEADLINE, lookup));
@@ -119,12 +119,12 @@ class ExecutorFanoutTests {
 		CountDownLatch interrupted = new CountDownLatch(1);
 		CountDownLatch lateStarted = new CountDownLatch(1);
 		AtomicBoolean startedWhileCallerHeld = new AtomicBoolean();
-		ZoneLookup lookup = (zone, clientIp) -> switch (zone.name()) {
+		ZoneLookup lookup = (zone, clientIp, deadline) -> switch (zone.name()) {
 			case "UTC" -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
 			case "GB" -> throw new CallerHoldingFailure(lateStarted, startedWhileCallerHeld);
 			default -> {
 				lateStarted.countDown();
-				yield LOCAL.lookup(zone, clientIp);
+				yield LOCAL.lookup(zone, clientIp, deadline);
 			}
 		};
 		AtomicInteger submitted = new AtomicInteger();
@@ -146,7 +146,7 @@ class ExecutorFanoutTests {
 		CountDownLatch never = new CountDownLatch(1);
 		CountDownLatch started = new CountDownLatch(2);
 		CountDownLatch interrupted = new CountDownLatch(2);
-		ZoneLookup lookup = (zone, clientIp) -> {
+		ZoneLookup lookup = (zone, clientIp, deadline) -> {
 			started.countDown();
 			return blockUntilInterrupted(never, interrupted);
 		};
@@ -169,11 +169,11 @@ class ExecutorFanoutTests {
 
 	@Test
 	void aLookupThatThrowsFailsOnlyItsOwnItem() {
-		ZoneLookup lookup = (zone, clientIp) -> {
+		ZoneLookup lookup = (zone, clientIp, deadline) -> {
 			if (zone.name().equals("GB")) {
 				throw new IllegalStateException("rules missing");
 			}
-			return LOCAL.lookup(zone, clientIp);
+			return LOCAL.lookup(zone, clientIp, deadline);
 		};
 
 		List<Outcome> outcomes = ExecutorFanout.run(Runnable::run,

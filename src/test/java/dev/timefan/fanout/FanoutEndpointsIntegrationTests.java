@@ -164,7 +164,7 @@ class FanoutEndpointsIntegrationTests {
 
 	/** The strategy prefixes under test; "" is the default route through threads. */
 	static Stream<String> strategies() {
-		return Stream.of("threads", "virtual", "processes", "");
+		return Stream.of("threads", "virtual", "processes", "reactive", "");
 	}
 
 	static Stream<Arguments> strategiesAndHostilePaths() {
@@ -404,11 +404,27 @@ class FanoutEndpointsIntegrationTests {
 			.isEqualTo("unknown source 'fallback': expected local or upstream");
 	}
 
+	/**
+	 * The tests' upstream refuses connections (test config/application.properties): every
+	 * item still comes back, answered locally and saying why.
+	 */
 	@EachStrategy
-	void upstreamSourceIsAProblemNotAServerError(String strategy) {
-		assertClientProblem(get(path(strategy, "/time/UTC?source=upstream")));
-		assertClientProblem(get(path(strategy, "/time?zones=UTC,GB&source=upstream")));
-		assertClientProblem(postJson(path(strategy, "/time?source=upstream"), "[\"UTC\"]"));
+	void upstreamThatRefusesFallsBackToTheLocalDatabaseWithTheReason(String strategy) {
+		Reply reply = postJson(path(strategy, "/time?source=upstream"), "[\"UTC\",\"Asia/Kolkata\"]");
+		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+		JsonNode batch = reply.json();
+		assertThat(batch.get("source").stringValue()).isEqualTo("upstream");
+		assertThat(batch.get("succeeded").intValue()).isEqualTo(2);
+		for (JsonNode item : batch.get("results")) {
+			assertThat(item.get("status").intValue()).isEqualTo(200);
+			assertThat(item.get("source").stringValue()).isEqualTo("fallback");
+			assertThat(item.get("time").get("timezone").stringValue()).isEqualTo(item.get("zone").stringValue());
+			assertThat(item.get("error").stringValue()).startsWith("upstream call failed: ConnectException")
+				.endsWith("(3 attempts); answered from the local tz database");
+		}
+		Reply single = get(path(strategy, "/time/Asia/Kolkata?source=upstream"));
+		assertThat(single.status()).as(single.body()).isEqualTo(200);
+		assertThat(single.json().get("timezone").stringValue()).isEqualTo("Asia/Kolkata");
 	}
 
 	@EachStrategy

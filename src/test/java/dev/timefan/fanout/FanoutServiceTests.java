@@ -54,7 +54,7 @@ class FanoutServiceTests {
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	private final FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES,
-			new FanoutMetrics(this.registry));
+			new FanoutMetrics(this.registry), List.of());
 
 	@Test
 	void aBatchAnswersEveryZoneInTheOrderAskedWithItsCanonicalName() {
@@ -290,7 +290,7 @@ class FanoutServiceTests {
 	@Test
 	void prometheusSeesTheContractNamesAndPercentileHistograms() {
 		PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-		FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(prometheus));
+		FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(prometheus), List.of());
 
 		service.batch(INLINE, List.of("UTC", "Mars/Olympus"), null, CLIENT_IP);
 

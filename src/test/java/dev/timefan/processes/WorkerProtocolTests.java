@@ -54,8 +54,8 @@ class WorkerProtocolTests {
 
 	@Test
 	void lookupRoundTripsWithItsInstantToTheNanosecond() throws IOException {
-		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(Long.MAX_VALUE, Source.UPSTREAM, AT, "::1",
-				List.of("Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "GB"));
+		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(Long.MAX_VALUE, Source.UPSTREAM, AT, 3_000_000_000L,
+				"::1", List.of("Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "GB"));
 
 		Object decoded = decodeOnly(WorkerProtocol.lookup(lookup));
 
@@ -66,14 +66,14 @@ class WorkerProtocolTests {
 	@Test
 	void lookupRoundTripsAnInstantBeforeTheEpochAndNoZones() throws IOException {
 		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(0, Source.LOCAL,
-				Instant.parse("1969-12-31T23:59:59.5Z"), "127.0.0.1", List.of());
+				Instant.parse("1969-12-31T23:59:59.5Z"), 0, "127.0.0.1", List.of());
 
 		assertThat(decodeOnly(WorkerProtocol.lookup(lookup))).isEqualTo(lookup);
 	}
 
 	@Test
 	void resultRoundTripsFullTimeObjectsNullDstFieldsAndFailedItems() throws IOException {
-		WorkerProtocol.Result result = new WorkerProtocol.Result(7,
+		WorkerProtocol.Result result = new WorkerProtocol.Result(7, 2,
 				List.of(Outcome.answered(Source.LOCAL, SUMMER_IN_PARIS, 1234),
 						Outcome.answered(Source.FALLBACK, KOLKATA, 0),
 						Outcome.failed(404, "unknown time zone 'Ásia/Kolkatta'", 56),
@@ -101,7 +101,7 @@ class WorkerProtocolTests {
 			.stream()
 			.map((name) -> Outcome.answered(Source.LOCAL, clock.at(zone(catalog.find(name)), AT, "127.0.0.1"), 1))
 			.toList();
-		WorkerProtocol.Result result = new WorkerProtocol.Result(1, outcomes);
+		WorkerProtocol.Result result = new WorkerProtocol.Result(1, 0, outcomes);
 
 		assertThat(outcomes).hasSizeGreaterThan(500);
 		assertThat(decodeOnly(WorkerProtocol.result(result))).isEqualTo(result);
@@ -109,8 +109,9 @@ class WorkerProtocolTests {
 
 	@Test
 	void framesReadBackInOrderThenNullAtACleanEndOfStream() throws IOException {
-		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(1, Source.LOCAL, AT, "127.0.0.1", List.of("UTC"));
-		WorkerProtocol.Result result = new WorkerProtocol.Result(1,
+		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1",
+				List.of("UTC"));
+		WorkerProtocol.Result result = new WorkerProtocol.Result(1, 0,
 				List.of(Outcome.answered(Source.LOCAL, KOLKATA, 1)));
 		ByteArrayOutputStream stream = new ByteArrayOutputStream();
 		WorkerProtocol.write(stream, WorkerProtocol.hello(1, "2026f"));
@@ -166,7 +167,7 @@ class WorkerProtocolTests {
 	@Test
 	void payloadCutInsideAFieldIsCorrupted() throws IOException {
 		byte[] result = payload(WorkerProtocol
-			.result(new WorkerProtocol.Result(3, List.of(Outcome.answered(Source.LOCAL, SUMMER_IN_PARIS, 1)))));
+			.result(new WorkerProtocol.Result(3, 0, List.of(Outcome.answered(Source.LOCAL, SUMMER_IN_PARIS, 1)))));
 
 		for (int length = 1; length < result.length; length++) {
 			byte[] cut = Arrays.copyOf(result, length);
@@ -177,8 +178,8 @@ class WorkerProtocolTests {
 
 	@Test
 	void lookupWithoutASourceIsCorrupted() throws IOException {
-		byte[] payload = payload(
-				WorkerProtocol.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, "127.0.0.1", List.of("UTC"))));
+		byte[] payload = payload(WorkerProtocol
+			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of("UTC"))));
 		payload[9] = -1;
 
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
@@ -188,9 +189,9 @@ class WorkerProtocolTests {
 	@Test
 	void unknownSourceOrdinalIsCorrupted() throws IOException {
 		byte[] payload = payload(WorkerProtocol
-			.result(new WorkerProtocol.Result(1, List.of(Outcome.answered(Source.LOCAL, KOLKATA, 1)))));
-		// type, id (8), count (4), status (2), then the source byte
-		payload[1 + 8 + 4 + 2] = (byte) Source.values().length;
+			.result(new WorkerProtocol.Result(1, 0, List.of(Outcome.answered(Source.LOCAL, KOLKATA, 1)))));
+		// type, id (8), retries (4), count (4), status (2), then the source byte
+		payload[1 + 8 + 4 + 4 + 2] = (byte) Source.values().length;
 
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload)).withMessageContaining("source");
 	}
@@ -198,17 +199,34 @@ class WorkerProtocolTests {
 	@ParameterizedTest
 	@ValueSource(ints = { -1, Integer.MIN_VALUE, WorkerProtocol.MAX_FRAME + 1 })
 	void itemCountOutOfBoundsIsCorrupted(int count) throws IOException {
-		byte[] payload = payload(WorkerProtocol.result(new WorkerProtocol.Result(1, List.of())));
-		ByteBuffer.wrap(payload).putInt(1 + 8, count);
+		byte[] payload = payload(WorkerProtocol.result(new WorkerProtocol.Result(1, 0, List.of())));
+		ByteBuffer.wrap(payload).putInt(1 + 8 + 4, count);
 
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
 			.withMessageContaining("count " + count);
 	}
 
 	@Test
+	void negativeRetriesAreCorrupted() throws IOException {
+		byte[] payload = payload(WorkerProtocol.result(new WorkerProtocol.Result(1, 0, List.of())));
+		ByteBuffer.wrap(payload).putInt(1 + 8, -1);
+
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload)).withMessageContaining("retries -1");
+	}
+
+	@Test
+	void negativeTimeoutIsCorrupted() throws IOException {
+		byte[] payload = payload(WorkerProtocol
+			.lookup(new WorkerProtocol.Lookup(1, Source.UPSTREAM, AT, 1_000_000L, "127.0.0.1", List.of("UTC"))));
+		ByteBuffer.wrap(payload).putLong(1 + 8 + 1 + 8 + 4, -5);
+
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload)).withMessageContaining("timeout -5");
+	}
+
+	@Test
 	void itemCountBeyondTheBytesLeftIsCorrupted() throws IOException {
-		byte[] payload = payload(WorkerProtocol.result(new WorkerProtocol.Result(1, List.of())));
-		ByteBuffer.wrap(payload).putInt(1 + 8, 3);
+		byte[] payload = payload(WorkerProtocol.result(new WorkerProtocol.Result(1, 0, List.of())));
+		ByteBuffer.wrap(payload).putInt(1 + 8 + 4, 3);
 
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload));
 	}
@@ -239,16 +257,16 @@ class WorkerProtocolTests {
 
 	@Test
 	void lookupInstantOutOfRangeIsCorrupted() throws IOException {
-		byte[] payload = payload(
-				WorkerProtocol.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, "127.0.0.1", List.of("UTC"))));
+		byte[] payload = payload(WorkerProtocol
+			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of("UTC"))));
 		ByteBuffer.wrap(payload).putLong(1 + 8 + 1, Long.MAX_VALUE);
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload));
 	}
 
 	@Test
 	void itemCountLargerThanTheFrameIsRefusedBeforeAllocating() throws IOException {
-		byte[] payload = payload(
-				WorkerProtocol.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, "127.0.0.1", List.of())));
+		byte[] payload = payload(WorkerProtocol
+			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of())));
 		ByteBuffer.wrap(payload).putInt(payload.length - 4, WorkerProtocol.MAX_FRAME);
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
 			.withMessageContaining("count " + WorkerProtocol.MAX_FRAME);

@@ -67,7 +67,7 @@ class ThreadPoolEngineTests {
 		CountDownLatch interrupted = new CountDownLatch(1);
 		// Every lookup blocks until interrupted: the first holds the only thread, the
 		// second waits in the only queue slot, the rest find no room.
-		ZoneLookup blocking = (zone, clientIp) -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
+		ZoneLookup blocking = (zone, clientIp, deadline) -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
 
 		List<Outcome> outcomes = engine
 			.fanOut(job("threads", List.of("UTC", "GB", "Asia/Kolkata", "Europe/Paris"), DEADLINE, blocking))
@@ -87,7 +87,7 @@ class ThreadPoolEngineTests {
 	void theThreadOfACancelledLookupServesTheNextBatch() throws InterruptedException {
 		ThreadPoolEngine engine = warmedUp(start(1, 1));
 		CountDownLatch interrupted = new CountDownLatch(1);
-		ZoneLookup blocking = (zone, clientIp) -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
+		ZoneLookup blocking = (zone, clientIp, deadline) -> blockUntilInterrupted(new CountDownLatch(1), interrupted);
 		assertThat(engine.fanOut(job("threads", List.of("UTC"), DEADLINE, blocking)).join()).extracting(Outcome::status)
 			.containsExactly(504);
 		assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();

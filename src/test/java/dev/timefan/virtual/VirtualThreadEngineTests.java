@@ -61,7 +61,7 @@ class VirtualThreadEngineTests {
 		AtomicInteger invocations = new AtomicInteger();
 		// The first lookup holds the only permit past the deadline, even once it is
 		// interrupted, so the other two still wait for it when they are cancelled.
-		ZoneLookup holdsThePermit = (zone, clientIp) -> {
+		ZoneLookup holdsThePermit = (zone, clientIp, deadline) -> {
 			invocations.incrementAndGet();
 			boolean wasInterrupted = false;
 			while (true) {

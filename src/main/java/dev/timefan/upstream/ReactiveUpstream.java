@@ -1,0 +1,88 @@
+package dev.timefan.upstream;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.timefan.fanout.Deadline;
+import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
+import dev.timefan.time.TimeObject;
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.Zone;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The upstream source for {@code reactive}: the same calls, retries and fallback as
+ * {@link UpstreamLookup}, without a thread per item. Waits are Reactor timers; nothing
+ * here blocks.
+ */
+public final class ReactiveUpstream {
+
+	private final Function<Zone, Mono<Reply>> exchange;
+
+	private final Duration callTimeout;
+
+	private final Retries retries;
+
+	private final Fallback fallback;
+
+	private final ObjectReader reader;
+
+	private final Runnable onRetry;
+
+	ReactiveUpstream(Function<Zone, Mono<Reply>> exchange, UpstreamProperties properties, WorldClock clock,
+			JsonMapper mapper, Runnable onRetry) {
+		this.exchange = exchange;
+		this.callTimeout = properties.callTimeout();
+		this.retries = Retries.of(properties);
+		this.fallback = new Fallback(properties.fallback(), clock);
+		this.reader = Reply.reader(mapper);
+		this.onRetry = onRetry;
+	}
+
+	/**
+	 * Looks one zone up, when subscribed. The caller bounds it by the batch deadline
+	 * (cancelling it cancels the call); this only never waits for a retry past it.
+	 * @param zone the zone
+	 * @param clientIp the caller's address
+	 * @param deadline the batch deadline
+	 * @return the outcome: upstream, fallback, or 502; never an error
+	 */
+	public Mono<Outcome> lookup(Zone zone, String clientIp, Deadline deadline) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			AtomicInteger attempts = new AtomicInteger();
+			return Mono.defer(() -> {
+				attempts.incrementAndGet();
+				return this.exchange.apply(zone);
+			})
+				.timeout(this.callTimeout, Mono.error(() -> UpstreamFailure.timeout(this.callTimeout)))
+				.<TimeObject>handle((reply, sink) -> {
+					try {
+						sink.next(reply.read(zone, clientIp, this.reader));
+					}
+					catch (UpstreamFailure ex) {
+						sink.error(ex);
+					}
+				})
+				.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), UpstreamFailure::io)
+				.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
+					UpstreamFailure failure = (UpstreamFailure) signal.failure();
+					Duration delay = this.retries.delayAfter(attempts.get(), failure, deadline.remainingNanos());
+					if (delay == null) {
+						return Mono.error(failure);
+					}
+					this.onRetry.run();
+					return Mono.delay(delay);
+				})))
+				.map((time) -> Outcome.answered(Source.UPSTREAM, time, System.nanoTime() - start))
+				.onErrorResume(UpstreamFailure.class, (failure) -> Mono
+					.fromSupplier(() -> this.fallback.after(failure, attempts.get(), zone, clientIp, start)));
+		});
+	}
+
+}

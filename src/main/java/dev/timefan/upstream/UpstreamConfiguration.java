@@ -1,0 +1,57 @@
+package dev.timefan.upstream;
+
+import dev.timefan.fanout.Source;
+import dev.timefan.fanout.SourceLookup;
+import dev.timefan.time.WorldClock;
+import dev.timefan.time.ZoneCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The upstream source's clients, lookups, retry counter and health.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(UpstreamProperties.class)
+class UpstreamConfiguration {
+
+	@Bean
+	UpstreamMetrics upstreamMetrics(MeterRegistry registry) {
+		return new UpstreamMetrics(registry);
+	}
+
+	@Bean
+	RestClientExchange restClientExchange(RestClient.Builder builder, UpstreamProperties properties) {
+		return new RestClientExchange(builder, properties);
+	}
+
+	@Bean
+	SourceLookup upstreamSource(RestClientExchange exchange, UpstreamProperties properties, WorldClock clock,
+			JsonMapper mapper, UpstreamMetrics metrics) {
+		return new SourceLookup(Source.UPSTREAM,
+				new UpstreamLookup(exchange, properties, clock, mapper, () -> metrics.retried("restclient", 1)));
+	}
+
+	@Bean
+	WebClientExchange webClientExchange(WebClient.Builder builder, UpstreamProperties properties) {
+		return new WebClientExchange(builder, properties);
+	}
+
+	@Bean
+	ReactiveUpstream reactiveUpstream(WebClientExchange exchange, UpstreamProperties properties, WorldClock clock,
+			JsonMapper mapper, UpstreamMetrics metrics) {
+		return new ReactiveUpstream(exchange::call, properties, clock, mapper, () -> metrics.retried("webclient", 1));
+	}
+
+	@Bean
+	UpstreamHealthIndicator upstreamHealthIndicator(RestClientExchange exchange, UpstreamProperties properties,
+			ZoneCatalog catalog, JsonMapper mapper) {
+		return new UpstreamHealthIndicator(exchange, properties, catalog, mapper);
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.timefan.upstream;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.PropertiesPropertySource;
+
+/**
+ * The worldtimeapi-compatible upstream that {@code source=upstream} asks.
+ *
+ * @param baseUrl the API's base: each zone is {@code GET {base-url}/timezone/{zone}}
+ * @param fallback whether an item the upstream fails is answered from the local tz
+ * database (item source {@code fallback}) rather than failing with 502
+ * @param connectTimeout how long to wait for a TCP connection
+ * @param callTimeout how long one call may take, from sending to the whole body; a
+ * timed-out call counts as a failed attempt
+ * @param maxAttempts the calls made for one item at most, the first included; connect
+ * errors, timeouts, 5xx and 429 are retried, other answers are not
+ * @param backoff the wait before the first retry, doubled for each next one; each wait is
+ * jittered between half and all of it
+ * @param maxBackoff the longest wait between two attempts, unless the upstream's
+ * {@code Retry-After} asks for longer and that still fits the batch deadline
+ * @param maxConnections the calls in flight at once, per process: calls over it wait for
+ * a connection until the batch deadline
+ */
+@ConfigurationProperties(UpstreamProperties.PREFIX)
+public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") URI baseUrl,
+		@DefaultValue("true") boolean fallback, @DefaultValue("1s") Duration connectTimeout,
+		@DefaultValue("2s") Duration callTimeout, @DefaultValue("3") int maxAttempts,
+		@DefaultValue("50ms") Duration backoff, @DefaultValue("1s") Duration maxBackoff,
+		@DefaultValue("256") int maxConnections) {
+
+	static final String PREFIX = "timefan.upstream";
+
+	public UpstreamProperties {
+		if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
+			throw new IllegalArgumentException(
+					PREFIX + ".base-url must be an http or https URL, not '" + baseUrl + "'");
+		}
+		requirePositive("connect-timeout", connectTimeout);
+		requirePositive("call-timeout", callTimeout);
+		requirePositive("backoff", backoff);
+		requirePositive("max-backoff", maxBackoff);
+		if (maxAttempts < 1) {
+			throw new IllegalArgumentException(PREFIX + ".max-attempts must be at least 1, not " + maxAttempts);
+		}
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException(PREFIX + ".max-connections must be at least 1, not " + maxConnections);
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(PREFIX + "." + name + " must be positive, not " + value);
+		}
+	}
+
+	/**
+	 * The same settings as JVM options, for a worker process, with its share of the
+	 * connections.
+	 * @param connections the connections this process may open
+	 * @return {@code -Dtimefan.upstream.*=...} options
+	 */
+	public List<String> jvmOptions(int connections) {
+		return List.of(option("base-url", this.baseUrl), option("fallback", this.fallback),
+				option("connect-timeout", this.connectTimeout), option("call-timeout", this.callTimeout),
+				option("max-attempts", this.maxAttempts), option("backoff", this.backoff),
+				option("max-backoff", this.maxBackoff), option("max-connections", connections));
+	}
+
+	/**
+	 * The settings a worker process was started with ({@link #jvmOptions}), bound the way
+	 * the service binds its own, defaults included.
+	 * @return the settings
+	 */
+	public static UpstreamProperties fromSystemProperties() {
+		Binder binder = new Binder(
+				ConfigurationPropertySources.from(new PropertiesPropertySource("system", System.getProperties())));
+		return binder.bindOrCreate(PREFIX, Bindable.of(UpstreamProperties.class));
+	}
+
+	private static String option(String name, Object value) {
+		return "-D" + PREFIX + "." + name + "=" + value;
+	}
+
+}

@@ -1,0 +1,66 @@
+package dev.timefan.upstream;
+
+import dev.timefan.time.Zone;
+import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The non-blocking client: a {@link WebClient} from Boot's builder (instrumented as
+ * {@code http.client.requests}) on Reactor Netty, with a connection pool of
+ * {@code max-connections}; calls over it wait, without a thread, for a connection.
+ */
+final class WebClientExchange implements AutoCloseable {
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final ConnectionProvider connections;
+
+	private final WebClient client;
+
+	WebClientExchange(WebClient.Builder builder, UpstreamProperties properties) {
+		this.connections = ConnectionProvider.builder("timefan-upstream")
+			.maxConnections(properties.maxConnections())
+			// The reactive strategy bounds the calls it starts; the batch deadline bounds
+			// the
+			// wait.
+			.pendingAcquireMaxCount(-1)
+			.build();
+		HttpClient http = HttpClient.create(this.connections)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()))
+			.responseTimeout(properties.callTimeout());
+		this.client = builder.baseUrl(properties.baseUrl().toString())
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(Reply.MAX_BODY))
+			.build();
+	}
+
+	/**
+	 * Calls the upstream once, when subscribed.
+	 * @param zone the zone
+	 * @return the answer, whatever its status; an {@link UpstreamFailure} when none came
+	 */
+	Mono<Reply> call(Zone zone) {
+		ZonePath path = ZonePath.of(zone);
+		return this.client.get()
+			.uri(path.template(), path.segments())
+			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
+				.defaultIfEmpty(EMPTY)
+				.map((body) -> new Reply(response.statusCode().value(),
+						response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), body)))
+			.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), (ex) -> (ex instanceof DataBufferLimitException)
+					? UpstreamFailure.invalidBody("a body over " + Reply.MAX_BODY + " bytes") : UpstreamFailure.io(ex));
+	}
+
+	@Override
+	public void close() {
+		this.connections.dispose();
+	}
+
+}
