@@ -10,7 +10,7 @@ import org.springframework.util.unit.DataSize;
  * How requests are fanned out.
  *
  * @param defaultStrategy the strategy behind the {@code /time/...} routes: threads,
- * virtual or processes
+ * virtual, processes or reactive
  * @param source the source used when a request names none: local or upstream
  * @param batch limits of one batch
  */

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * @param status the item's HTTP-like status: 200, 404, 502, 503 or 504
  * @param source where the answer came from, or null when there is none
  * @param time the time object, or null when the item failed
- * @param error why the item failed, or null when it succeeded
+ * @param error why the item failed; for a fallback, why the upstream failed it; else null
  * @param nanos how long the item took, from dispatch to outcome
  */
 public record Outcome(int status, @Nullable Source source, @Nullable TimeObject time, @Nullable String error,

@@ -46,6 +46,12 @@ public final class WorkerMain {
 	 */
 	static final String HANG_ZONE_PROPERTY = "timefan.worker.test.hang-zone";
 
+	/**
+	 * Set when the service's default source is upstream: the upstream client is made
+	 * right after the hello, not at the first request (which would wait for it).
+	 */
+	static final String WARM_UPSTREAM_PROPERTY = "timefan.worker.warm-upstream";
+
 	/** How often a worker checks that its parent is still alive. */
 	private static final long PARENT_POLL_MILLIS = 200;
 
@@ -113,6 +119,9 @@ public final class WorkerMain {
 	private void serve(DataInputStream in) throws IOException {
 		WorkerProtocol.write(this.protocol,
 				WorkerProtocol.hello(ProcessHandle.current().pid(), TzRelease.detect().version()));
+		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
+			Thread.ofVirtual().name("timefan-worker-warm-upstream").start(this::upstreamLookup);
+		}
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
 			byte[] payload;
 			while ((payload = WorkerProtocol.readFrame(in)) != null) {

@@ -3,6 +3,7 @@ package dev.timefan.processes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.stream.Stream;
 
+import dev.timefan.fanout.FanoutProperties;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.upstream.UpstreamMetrics;
@@ -72,14 +73,17 @@ class WorkerPool implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	WorkerPool(ProcessesProperties properties, UpstreamProperties upstream, UpstreamMetrics upstreamMetrics,
-			MeterRegistry registry) {
+	WorkerPool(ProcessesProperties properties, FanoutProperties fanout, UpstreamProperties upstream,
+			UpstreamMetrics upstreamMetrics, MeterRegistry registry) {
 		this.properties = properties;
 		// Each worker calls the upstream with a client of its own and a share of the
 		// connections.
-		int connections = Math.max(1, upstream.maxConnections() / properties.workerCount());
-		this.command = WorkerLauncher.command(
-				Stream.concat(properties.jvmOptions().stream(), upstream.jvmOptions(connections).stream()).toList());
+		List<String> options = new ArrayList<>(properties.jvmOptions());
+		options.addAll(upstream.jvmOptions(Math.max(1, upstream.maxConnections() / properties.workerCount())));
+		if (Source.requested(fanout.source()) == Source.UPSTREAM) {
+			options.add("-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true");
+		}
+		this.command = WorkerLauncher.command(options);
 		this.onRetries = (retries) -> upstreamMetrics.retried("worker", retries);
 		this.restarts = Map.of("crash", restartCounter(registry, "crash"), "recycle",
 				restartCounter(registry, "recycle"), "timeout", restartCounter(registry, "timeout"));
