@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -155,17 +156,26 @@ public final class WorkerMain {
 	 * whatever is unanswered when the request's time is up is 504 and interrupted.
 	 */
 	private List<Outcome> upstream(WorkerProtocol.Lookup lookup) {
-		List<Zone> zones = new ArrayList<>(lookup.zones().size());
-		for (String name : lookup.zones()) {
-			Zone zone = this.catalog.find(name);
+		Outcome[] outcomes = new Outcome[lookup.zones().size()];
+		List<Zone> zones = new ArrayList<>(outcomes.length);
+		List<Integer> positions = new ArrayList<>(outcomes.length);
+		for (int i = 0; i < outcomes.length; i++) {
+			Zone zone = this.catalog.find(lookup.zones().get(i));
 			if (zone == null) {
-				return local(lookup);
+				outcomes[i] = unknown(lookup.zones().get(i), System.nanoTime());
 			}
-			zones.add(zone);
+			else {
+				zones.add(zone);
+				positions.add(i);
+			}
 		}
 		FanoutJob job = new FanoutJob(STRATEGY, zones, Source.UPSTREAM, lookup.clientIp(),
 				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())), upstreamLookup());
-		return ExecutorFanout.run(this.calls, job);
+		List<Outcome> answered = ExecutorFanout.run(this.calls, job);
+		for (int k = 0; k < answered.size(); k++) {
+			outcomes[positions.get(k)] = answered.get(k);
+		}
+		return Arrays.asList(outcomes);
 	}
 
 	/**
@@ -188,12 +198,16 @@ public final class WorkerMain {
 				hang();
 			}
 			Zone zone = this.catalog.find(name);
-			outcomes.add((zone != null)
-					? Outcome.answered(Source.LOCAL, this.clock.at(zone, lookup.at(), lookup.clientIp()),
-							System.nanoTime() - start)
-					: Outcome.failed(404, "unknown time zone '" + name + "'", System.nanoTime() - start));
+			outcomes.add(
+					(zone != null) ? Outcome.answered(Source.LOCAL, this.clock.at(zone, lookup.at(), lookup.clientIp()),
+							System.nanoTime() - start) : unknown(name, start));
 		}
 		return outcomes;
+	}
+
+	/** A name the parent should never send: not in this worker's catalog. */
+	private static Outcome unknown(String name, long startNanos) {
+		return Outcome.failed(404, "unknown time zone '" + name + "'", System.nanoTime() - startNanos);
 	}
 
 	private static void hang() {
