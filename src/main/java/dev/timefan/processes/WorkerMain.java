@@ -154,8 +154,13 @@ public final class WorkerMain {
 			}
 			zones.add(zone);
 		}
+		// The client is made in the items' threads, under the deadline: a cold worker
+		// takes
+		// seconds to make it, and must still answer 504 in time rather than be killed as
+		// hung.
 		FanoutJob job = new FanoutJob(STRATEGY, zones, Source.UPSTREAM, lookup.clientIp(),
-				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())), upstreamLookup());
+				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())),
+				(zone, clientIp, deadline) -> upstreamLookup().lookup(zone, clientIp, deadline));
 		return ExecutorFanout.run(this.calls, job);
 	}
 
