@@ -113,6 +113,8 @@ public final class WorkerMain {
 	private void serve(DataInputStream in) throws IOException {
 		WorkerProtocol.write(this.protocol,
 				WorkerProtocol.hello(ProcessHandle.current().pid(), TzRelease.detect().version()));
+		// Made now, off the protocol, so a first upstream request need not wait for it.
+		Thread.ofVirtual().name("timefan-worker-upstream-client").start(this::upstreamLookup);
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
 			byte[] payload;
 			while ((payload = WorkerProtocol.readFrame(in)) != null) {
@@ -165,8 +167,8 @@ public final class WorkerMain {
 	}
 
 	/**
-	 * The upstream client, made at the first upstream request: most workers never need
-	 * it.
+	 * The upstream client, made once the worker has said hello; a request that comes
+	 * sooner waits for it, within its deadline.
 	 */
 	private synchronized UpstreamLookup upstreamLookup() {
 		if (this.upstream == null) {
