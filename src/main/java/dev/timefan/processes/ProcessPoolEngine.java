@@ -79,7 +79,7 @@ class ProcessPoolEngine implements FanoutEngine {
 		}
 		return dispatch.answer().orTimeout(remaining, TimeUnit.NANOSECONDS).handle((outcomes, ex) -> {
 			if (ex == null) {
-				return CompletableFuture.completedFuture(outcomes);
+				return CompletableFuture.completedFuture(batchDeadline(outcomes, job));
 			}
 			Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
 			if (cause instanceof TimeoutException) {
@@ -102,6 +102,16 @@ class ProcessPoolEngine implements FanoutEngine {
 	 */
 	private static long margin(long remainingNanos) {
 		return Math.min(remainingNanos / 20, TimeUnit.MILLISECONDS.toNanos(100));
+	}
+
+	/**
+	 * A worker's 504s name the share of the deadline it was given; the item missed the
+	 * batch's.
+	 */
+	private static List<Outcome> batchDeadline(List<Outcome> outcomes, FanoutJob job) {
+		return outcomes.stream()
+			.map((outcome) -> (outcome.status() == 504) ? Outcome.timedOut(job.deadline(), outcome.nanos()) : outcome)
+			.toList();
 	}
 
 	private static List<Outcome> all(List<String> chunk, Outcome outcome) {

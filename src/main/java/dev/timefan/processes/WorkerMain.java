@@ -121,7 +121,9 @@ public final class WorkerMain {
 		WorkerProtocol.write(this.protocol,
 				WorkerProtocol.hello(ProcessHandle.current().pid(), TzRelease.detect().version()));
 		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
-			Thread.ofVirtual().name("timefan-worker-warm-upstream").start(this::upstreamLookup);
+			// Made now, off the protocol, so a first upstream request need not wait for
+			// it.
+			Thread.ofVirtual().name("timefan-worker-upstream-client").start(this::upstreamLookup);
 		}
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
 			byte[] payload;
@@ -169,8 +171,13 @@ public final class WorkerMain {
 				positions.add(i);
 			}
 		}
+		// The client is made in the items' threads, under the deadline: a cold worker
+		// takes
+		// seconds to make it, and must still answer 504 in time rather than be killed as
+		// hung.
 		FanoutJob job = new FanoutJob(STRATEGY, zones, Source.UPSTREAM, lookup.clientIp(),
-				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())), upstreamLookup());
+				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())),
+				(zone, clientIp, deadline) -> upstreamLookup().lookup(zone, clientIp, deadline));
 		List<Outcome> answered = ExecutorFanout.run(this.calls, job);
 		for (int k = 0; k < answered.size(); k++) {
 			outcomes[positions.get(k)] = answered.get(k);
@@ -179,8 +186,9 @@ public final class WorkerMain {
 	}
 
 	/**
-	 * The upstream client, made at the first upstream request: most workers never need
-	 * it.
+	 * The upstream client: made right after the hello when upstream is the service's
+	 * default source, else at the first upstream request (most workers never need it); a
+	 * request that comes sooner waits for it, within its deadline.
 	 */
 	private synchronized UpstreamLookup upstreamLookup() {
 		if (this.upstream == null) {
