@@ -10,8 +10,8 @@ the local tz database answered), and "service_ms", the batch result's own elapse
 the service, without HTTP and JSON). An item counts as ok when its status is 200, its source is
 "upstream" and it holds a time object.
 
-If the service answers anything but 200 (today: 400, "source 'upstream' is not available in this
-version", until the upstream source lands) it says so on stderr and exits 3: never a silent row.
+If the service answers anything but 200 (a jar older than the upstream source answers 400, "source
+'upstream' is not available in this version") it says so on stderr and exits 3: never a silent row.
 
     /usr/bin/python3 scripts/peers/timefan_strategy.py http://127.0.0.1:18483 threads zones.txt 7
 """
