@@ -146,9 +146,8 @@ public final class WorkerMain {
 					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), this.retries.getAndSet(0), outcomes)));
 		}
 		catch (IOException ex) {
-			// The parent stopped reading: it is gone or replacing this worker; stdin EOF
-			// or the parent
-			// watch ends the process.
+			// The parent stopped reading: it is gone or replacing this worker;
+			// stdin EOF or the parent watch ends the process.
 			System.err.println("could not answer request " + lookup.id() + ": " + ex);
 		}
 	}
@@ -171,10 +170,9 @@ public final class WorkerMain {
 				positions.add(i);
 			}
 		}
-		// The client is made in the items' threads, under the deadline: a cold worker
-		// takes
-		// seconds to make it, and must still answer 504 in time rather than be killed as
-		// hung.
+		// The client is made in the items' threads, under the deadline:
+		// a cold worker takes seconds to make it, and must still answer
+		// 504 in time rather than be killed as hung.
 		FanoutJob job = new FanoutJob(STRATEGY, zones, Source.UPSTREAM, lookup.clientIp(),
 				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())),
 				(zone, clientIp, deadline) -> upstreamLookup().lookup(zone, clientIp, deadline));

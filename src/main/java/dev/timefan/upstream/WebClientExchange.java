@@ -27,9 +27,8 @@ final class WebClientExchange implements AutoCloseable {
 	WebClientExchange(WebClient.Builder builder, UpstreamProperties properties) {
 		this.connections = ConnectionProvider.builder("timefan-upstream")
 			.maxConnections(properties.maxConnections())
-			// The reactive strategy bounds the calls it starts; the batch deadline bounds
-			// the
-			// wait.
+			// The reactive strategy bounds the calls it starts;
+			// the batch deadline bounds the wait.
 			.pendingAcquireMaxCount(-1)
 			.build();
 		HttpClient http = HttpClient.create(this.connections)

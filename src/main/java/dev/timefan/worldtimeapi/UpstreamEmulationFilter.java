@@ -87,9 +87,8 @@ class UpstreamEmulationFilter implements Filter, DisposableBean {
 		async.setTimeout(plan.delay().plus(DISPATCH_GRACE).toMillis());
 		Future<?> dispatch = this.scheduler.schedule(() -> dispatch(async), plan.delay().toNanos(),
 				TimeUnit.NANOSECONDS);
-		// The cycle cannot end before this thread returns to the container: listening
-		// after
-		// scheduling misses nothing.
+		// The cycle cannot end before this thread returns to the container:
+		// listening after scheduling misses nothing.
 		async.addListener(new CancelDispatch(dispatch));
 	}
 
