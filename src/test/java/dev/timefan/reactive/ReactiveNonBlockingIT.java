@@ -172,10 +172,9 @@ class ReactiveNonBlockingIT {
 
 		private static Queue<String> install() {
 			Queue<String> calls = new ConcurrentLinkedQueue<>();
-			// builder() starts bare: the integrations of the libraries on the class path
-			// (Reactor's and Netty's say which threads are non-blocking and which of
-			// their
-			// own waits are fine) are applied explicitly.
+			// builder() starts bare: the libraries' own integrations
+			// (Reactor's and Netty's say which threads are non-blocking
+			// and which of their own waits are fine) are applied here.
 			BlockHound.Builder builder = BlockHound.builder();
 			ServiceLoader.load(BlockHoundIntegration.class).forEach(builder::with);
 			builder
