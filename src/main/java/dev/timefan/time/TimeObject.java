@@ -45,4 +45,15 @@ public record TimeObject(@JsonProperty("utc_offset") String utcOffset, String ti
 		@JsonProperty("dst_until") @Schema(types = { "string", "null" }) @Nullable String dstUntil,
 		@JsonProperty("client_ip") String clientIp){
 
+	/**
+	 * The same time object for another caller.
+	 * @param clientIp the caller's address
+	 * @return a copy with that {@code client_ip}
+	 */
+	public TimeObject withClientIp(String clientIp) {
+		return new TimeObject(this.utcOffset, this.timezone, this.dayOfWeek, this.dayOfYear, this.datetime,
+				this.utcDatetime, this.unixtime, this.rawOffset, this.weekNumber, this.dst, this.abbreviation,
+				this.dstOffset, this.dstFrom, this.dstUntil, clientIp);
+	}
+
 }

@@ -74,9 +74,7 @@ record Reply(int status, @Nullable String retryAfter, byte[] body) {
 			throw UpstreamFailure.invalidBody("null");
 		}
 		validate(zone, time);
-		return new TimeObject(time.utcOffset(), time.timezone(), time.dayOfWeek(), time.dayOfYear(), time.datetime(),
-				time.utcDatetime(), time.unixtime(), time.rawOffset(), time.weekNumber(), time.dst(),
-				time.abbreviation(), time.dstOffset(), time.dstFrom(), time.dstUntil(), clientIp);
+		return time.withClientIp(clientIp);
 	}
 
 	private static void validate(Zone zone, TimeObject time) throws UpstreamFailure {

@@ -1,24 +1,15 @@
 package dev.timefan.reactive;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.timefan.PatientClient;
-import dev.timefan.time.WorldClock;
 import dev.timefan.time.ZoneCatalog;
+import dev.timefan.upstream.ScriptedUpstream.Step;
+import dev.timefan.upstream.ScriptedUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Proof that the {@code reactive} strategy never blocks a non-blocking thread (Reactor
  * Netty's event loops, Reactor's parallel timers) with upstream calls, retries after a
- * 503 and {@code Retry-After}, and fallbacks. BlockHound instruments the JDK's blocking
+ * 503 and a 429 with {@code Retry-After}. BlockHound instruments the JDK's blocking
  * methods and reports each call made on such a thread; it records rather than throws, so
  * that a blocking call cannot hide behind the strategy's own fallback. Failsafe runs it
  * in a JVM of its own: BlockHound's instrumentation cannot be undone.
@@ -54,12 +45,7 @@ class ReactiveNonBlockingIT {
 	/** Every blocking call BlockHound saw on a non-blocking thread. */
 	private static final Queue<String> blockingCalls = BlockingCalls.INSTALLED;
 
-	private static final HttpServer upstream = startUpstream();
-
-	/** Zones whose first call answers 503, then 429 with Retry-After: 0. */
-	private static final Set<String> flaky = ConcurrentHashMap.newKeySet();
-
-	private static final Map<String, Integer> calls = new ConcurrentHashMap<>();
+	private static final ScriptedUpstream upstream = new ScriptedUpstream();
 
 	@LocalServerPort
 	private int port;
@@ -69,18 +55,17 @@ class ReactiveNonBlockingIT {
 
 	@DynamicPropertySource
 	static void upstream(DynamicPropertyRegistry registry) {
-		registry.add("timefan.upstream.base-url", () -> "http://127.0.0.1:" + upstream.getAddress().getPort() + "/api");
+		registry.add("timefan.upstream.base-url", upstream::baseUrl);
 	}
 
 	@AfterAll
 	static void stopUpstream() {
-		upstream.stop(0);
+		upstream.close();
 	}
 
 	@BeforeEach
 	void forget() {
 		blockingCalls.clear();
-		calls.clear();
 	}
 
 	@Test
@@ -101,14 +86,20 @@ class ReactiveNonBlockingIT {
 	}
 
 	@Test
-	void upstreamBatchWithRetriesAndFallbacksBlocksNoEventLoop() {
+	void upstreamBatchWithRetriesBlocksNoEventLoop() {
 		List<String> zones = ZoneCatalog.load()
 			.names()
 			.stream()
 			.filter((name) -> name.contains("/"))
 			.limit(200)
 			.toList();
-		flaky.addAll(zones.subList(0, 20));
+		// The first 20 answer 503, then 429, both with Retry-After: 0, then their time
+		// object.
+		List<String> flaky = zones.subList(0, 20)
+			.stream()
+			.map((zone) -> upstream.script(zone, Step.status(503, "Retry-After: 0"), Step.status(429, "Retry-After: 0"),
+					Step.answer(zone)))
+			.toList();
 
 		JsonNode batch = this.mapper.readTree(PatientClient.to(this.port)
 			.post()
@@ -124,42 +115,8 @@ class ReactiveNonBlockingIT {
 		assertThat(batch.get("succeeded").intValue()).isEqualTo(zones.size());
 		assertThat(batch.get("results").valueStream().map((item) -> item.get("source").stringValue()))
 			.containsOnly("upstream");
-		assertThat(calls.values()).filteredOn((count) -> count == 3).hasSize(20);
+		assertThat(flaky).hasSize(20).allSatisfy((target) -> assertThat(upstream.requests(target)).isEqualTo(3));
 		assertThat(blockingCalls).isEmpty();
-	}
-
-	private static HttpServer startUpstream() {
-		WorldClock clock = new WorldClock(Clock.systemUTC());
-		ZoneCatalog catalog = ZoneCatalog.load();
-		JsonMapper json = JsonMapper.builder().build();
-		try {
-			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-			server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-			server.createContext("/api/timezone/", (exchange) -> answer(exchange, clock, catalog, json));
-			server.start();
-			return server;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static void answer(HttpExchange exchange, WorldClock clock, ZoneCatalog catalog, JsonMapper json)
-			throws IOException {
-		String zone = exchange.getRequestURI().getPath().substring("/api/timezone/".length());
-		int call = calls.merge(zone, 1, Integer::sum);
-		if (flaky.contains(zone) && call < 3) {
-			exchange.getResponseHeaders().set("Retry-After", "0");
-			exchange.sendResponseHeaders((call == 1) ? 503 : 429, -1);
-			exchange.close();
-			return;
-		}
-		byte[] body = json.writeValueAsString(clock.now(catalog.find(zone), "upstream"))
-			.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().set("Content-Type", "application/json");
-		exchange.sendResponseHeaders(200, body.length);
-		exchange.getResponseBody().write(body);
-		exchange.close();
 	}
 
 	/**

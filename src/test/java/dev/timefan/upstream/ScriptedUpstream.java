@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * shows, so an item that carries it came from here. It records the request targets it
  * saw, and the connections whose client hung up on a held request.
  */
-final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream implements AutoCloseable {
 
 	/** The instant every answer of this upstream is for: unixtime 1,000,000,000. */
 	static final Instant NOW = Instant.parse("2001-09-09T01:46:40Z");
@@ -83,7 +83,7 @@ final class ScriptedUpstream implements AutoCloseable {
 
 	private volatile boolean closing;
 
-	ScriptedUpstream() {
+	public ScriptedUpstream() {
 		this.server.setServerSocketFactory(new TrackingServerSocketFactory());
 		this.server.setDispatcher(new ScriptDispatcher());
 	}
@@ -93,7 +93,7 @@ final class ScriptedUpstream implements AutoCloseable {
 	 * on first use.
 	 * @return {@code http://127.0.0.1:<port>/api}
 	 */
-	synchronized String baseUrl() {
+	public synchronized String baseUrl() {
 		if (!this.server.getStarted()) {
 			try {
 				this.server.start(InetAddress.getLoopbackAddress(), 0);
@@ -119,7 +119,7 @@ final class ScriptedUpstream implements AutoCloseable {
 	 * @param steps what its requests get, in turn; the last repeats
 	 * @return the request target the zone is asked at
 	 */
-	String script(String zone, Step... steps) {
+	public String script(String zone, Step... steps) {
 		String target = target(zone);
 		this.scripts.put(target, List.of(steps));
 		this.served.remove(target);
@@ -166,7 +166,7 @@ final class ScriptedUpstream implements AutoCloseable {
 	}
 
 	/** How many requests a target got since the last reset. */
-	int requests(String target) {
+	public int requests(String target) {
 		return (int) this.arrivals.stream().filter((arrival) -> arrival.target().equals(target)).count();
 	}
 
@@ -195,7 +195,7 @@ final class ScriptedUpstream implements AutoCloseable {
 	}
 
 	/** An answer the upstream gives a request. */
-	sealed interface Step {
+	public sealed interface Step {
 
 		/** The zone's own time object. */
 		static Step answer(String zone) {
