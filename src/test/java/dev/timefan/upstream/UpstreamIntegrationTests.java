@@ -215,20 +215,21 @@ class UpstreamIntegrationTests {
 			properties.add("timefan.upstream.base-url", UPSTREAM::baseUrl);
 		}
 
-		/** The contexts whose worker process has made its upstream client. */
+		/** The contexts whose every strategy has answered from the upstream once. */
 		private static final Set<Integer> WARM = ConcurrentHashMap.newKeySet();
 
 		/**
-		 * Before a context's first test, waits for its worker process to have made its
-		 * upstream client, which it does after its hello and which takes a cold JVM
-		 * seconds: a request sooner answers 504 under a 1 s deadline.
+		 * Before a context's first test, waits until every strategy has answered from the
+		 * upstream once. A first call runs cold code (the worker process even makes its
+		 * client after its hello): on a busy machine it can take longer than a short
+		 * deadline, which is no failure of what these tests assert.
 		 */
 		@BeforeEach
-		void awaitTheWorkersClientThenResetTheUpstream() {
+		void warmEveryStrategyThenResetTheUpstream() {
 			if (WARM.add(this.port)) {
-				await().atMost(Duration.ofSeconds(30))
-					.untilAsserted(() -> assertThat(summary(item(batch("processes", "Etc/UTC"), 0)))
-						.isEqualTo(tuple("Etc/UTC", 200, "upstream", null)));
+				strategies().forEach((strategy) -> await().atMost(Duration.ofSeconds(60))
+					.untilAsserted(() -> assertThat(summary(item(batch(strategy, "Etc/UTC"), 0)))
+						.isEqualTo(tuple("Etc/UTC", 200, "upstream", null))));
 			}
 			UPSTREAM.reset();
 		}
@@ -236,8 +237,7 @@ class UpstreamIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { ONE_WORKER, "timefan.batch.timeout=3s" })
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = ONE_WORKER)
 	class WithFallback extends AgainstScriptedUpstream {
 
 		@EachStrategy
@@ -338,26 +338,29 @@ class UpstreamIntegrationTests {
 
 	}
 
+	/**
+	 * A deadline of 3 s, shorter than the call timeout, so a held call ends at the
+	 * deadline rather than being retried.
+	 */
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { ONE_WORKER, "timefan.upstream.fallback=false", "timefan.batch.timeout=1s" })
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER,
+			"timefan.upstream.fallback=false", "timefan.batch.timeout=3s", "timefan.upstream.call-timeout=10s" })
 	class WithoutFallback extends AgainstScriptedUpstream {
 
 		@EachStrategy
 		void upstreamSlowerThanTheDeadlineIs504AndItsCallIsCancelled(String strategy) {
-			// The call timeout (2 s by default) is longer than the batch deadline (1 s).
 			String held = UPSTREAM.script("Pacific/Auckland", Step.hold());
 			JsonNode batch = batch(strategy, "Pacific/Auckland", "Asia/Kolkata");
 			assertThat(items(batch)).extracting(UpstreamIntegrationTests::summary)
-				.containsExactly(tuple("Pacific/Auckland", 504, null, "missed the batch deadline of 1000 ms"),
+				.containsExactly(tuple("Pacific/Auckland", 504, null, "missed the batch deadline of 3000 ms"),
 						tuple("Asia/Kolkata", 200, "upstream", null));
 			assertThat(item(batch, 0).has("time")).isFalse();
-			assertThat(batch.get("elapsed_ms").asDouble()).isBetween(900.0, 2000.0);
+			assertThat(batch.get("elapsed_ms").asDouble()).isGreaterThanOrEqualTo(2900.0);
 			assertCallCancelled(strategy, held, 1);
 
 			JsonNode problem = assertProblem(single(strategy, "Pacific/Auckland"), 504,
 					"urn:timefan:problem:deadline-exceeded");
-			assertThat(problem.get("detail").asString()).isEqualTo("missed the batch deadline of 1000 ms");
+			assertThat(problem.get("detail").asString()).isEqualTo("missed the batch deadline of 3000 ms");
 			assertCallCancelled(strategy, held, 2);
 		}
 

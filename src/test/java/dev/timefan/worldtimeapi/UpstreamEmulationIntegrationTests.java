@@ -211,7 +211,7 @@ class UpstreamEmulationIntegrationTests {
 				out.flush();
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.probe.async()).isOne());
 			}
-			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
 				assertThat(completed("/api/timezone/{area}")).as("the request's async cycle ended")
 					.isEqualTo(before + 1);
 				assertThat(this.filter.pendingDispatches()).isZero();
