@@ -1,6 +1,5 @@
 package dev.timefan;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -20,7 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import org.awaitility.core.ThrowingRunnable;
 import org.jspecify.annotations.Nullable;
@@ -95,7 +93,7 @@ class PrometheusScrapeIntegrationTests {
 	 */
 	@BeforeAll
 	void startPrometheusAfterTrafficThroughBothStrategies() throws IOException {
-		Path binary = installed("prometheus");
+		Path binary = InstalledTools.find("prometheus");
 		if (binary == null) {
 			return;
 		}
@@ -270,7 +268,7 @@ class PrometheusScrapeIntegrationTests {
 
 	@Test
 	void promtoolParsesTheScrapeWithoutFormatErrors() throws Exception {
-		Path promtool = installed("promtool");
+		Path promtool = InstalledTools.find("promtool");
 		assumeThat(promtool).as("no promtool on PATH or at /usr/bin/promtool").isNotNull();
 		EntityExchangeResult<String> scrape = this.client.get()
 			.uri("/actuator/prometheus")
@@ -278,25 +276,8 @@ class PrometheusScrapeIntegrationTests {
 			.exchange()
 			.returnResult(String.class);
 		assertThat(scrape.getStatus()).isEqualTo(HttpStatus.OK);
-		Path metrics = Files.writeString(work.resolve("scrape.txt"), scrape.getResponseBody());
-		Path report = work.resolve("promtool.txt");
-		Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(metrics.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(report.toFile())
-			.start();
-		int exit;
-		try {
-			exit = check.onExit().get(30, TimeUnit.SECONDS).exitValue();
-		}
-		finally {
-			check.destroyForcibly();
-		}
-		String lint = Files.readString(report);
-		System.out.println("promtool check metrics (exit " + exit + "):\n" + lint);
-		// 0: clean; 3: lint findings only; 1: the text did not parse.
-		assertThat(exit).as(lint).isIn(0, 3);
-		assertThat(lint).doesNotContain("parsing error", "error while linting");
-		assertThat(lint.lines()).as("timefan's own meters lint clean").noneMatch((line) -> line.startsWith("timefan_"));
+		String lint = InstalledTools.assertPromtoolParses(promtool, scrape.getResponseBody());
+		System.out.println("promtool check metrics:\n" + lint);
 	}
 
 	private void makeTraffic(String strategy) {
@@ -374,16 +355,6 @@ class PrometheusScrapeIntegrationTests {
 		catch (IOException ex) {
 			return "prometheus log unreadable: " + ex;
 		}
-	}
-
-	private static @Nullable Path installed(String tool) {
-		String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
-		return Stream.concat(Stream.of(path.split(File.pathSeparator)), Stream.of("/usr/bin"))
-			.filter((dir) -> !dir.isBlank())
-			.map((dir) -> Path.of(dir, tool))
-			.filter(Files::isExecutable)
-			.findFirst()
-			.orElse(null);
 	}
 
 	private static int freePort() throws IOException {

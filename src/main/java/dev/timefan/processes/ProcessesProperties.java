@@ -1,7 +1,10 @@
 package dev.timefan.processes;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRestartBackoff the longest delay between attempts to replace a dead worker
  * @param jvmOptions the options of each worker JVM: lean by default (a small heap, serial
  * GC, the C1 compiler only)
+ * @param aotCache an AOT cache (JDK 25's {@code -XX:AOTCache}) each worker JVM starts
+ * from, trained with the same options; the container image makes one at build time. A
+ * cache that cannot be used is logged and ignored.
  */
 @ConfigurationProperties("timefan.processes")
 record ProcessesProperties(@DefaultValue("0") int workers, @DefaultValue("10000") long maxRequestsPerWorker,
@@ -27,7 +33,8 @@ record ProcessesProperties(@DefaultValue("0") int workers, @DefaultValue("10000"
 		@DefaultValue("100ms") Duration restartBackoff, @DefaultValue("10s") Duration maxRestartBackoff,
 		@DefaultValue( {
 				"-Xmx48m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-				"-XX:-UsePerfData" }) List<String> jvmOptions){
+				"-XX:-UsePerfData" }) List<String> jvmOptions,
+		@Nullable Path aotCache){
 
 	ProcessesProperties {
 		jvmOptions = List.copyOf(jvmOptions);

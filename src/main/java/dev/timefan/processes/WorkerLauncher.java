@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The command that starts a worker: this JVM's own java executable, the configured JVM
- * options, and a class path that works however the service runs. Nothing a caller sent
- * ever reaches it.
+ * How a worker is started: this JVM's own java executable, the configured JVM options, a
+ * class path that works however the service runs, and an environment without the
+ * service's JVM tuning. Nothing a caller sent ever reaches it.
  * <ul>
  * <li>exploded classes (tests, {@code spring-boot:run}) or the extracted layout's thin
  * jar (whose manifest {@code Class-Path} names {@code lib/}):
@@ -24,12 +27,31 @@ final class WorkerLauncher {
 
 	static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
+	/**
+	 * The JVM's own messages (unified logging writes warnings and errors to stdout by
+	 * default, an unusable AOT cache among them) go to stderr: stdout carries the
+	 * protocol only.
+	 */
+	static final List<String> LOGGING_OPTIONS = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
+
+	/**
+	 * Environment variables the {@code java} launcher reads options from: set for the
+	 * service (an agent, a heap size), they are not the workers', whose options are
+	 * {@code timefan.processes.jvm-options} alone.
+	 */
+	static final List<String> SERVICE_ONLY_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+			"_JAVA_OPTIONS");
+
 	private WorkerLauncher() {
 	}
 
-	static List<String> command(List<String> jvmOptions) {
+	static List<String> command(List<String> jvmOptions, @Nullable Path aotCache) {
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
+		command.addAll(LOGGING_OPTIONS);
+		if (aotCache != null) {
+			command.add("-XX:AOTCache=" + aotCache);
+		}
 		command.addAll(jvmOptions);
 		String classPath = System.getProperty("java.class.path");
 		command.add("-cp");
@@ -42,6 +64,19 @@ final class WorkerLauncher {
 			command.add(WorkerMain.class.getName());
 		}
 		return command;
+	}
+
+	/**
+	 * Starts a worker.
+	 * @param command the command of {@link #command}
+	 * @return the process
+	 * @throws IOException when it cannot be started
+	 */
+	static Process start(List<String> command) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command);
+		Map<String, String> environment = builder.environment();
+		SERVICE_ONLY_ENVIRONMENT.forEach(environment::remove);
+		return builder.start();
 	}
 
 	private static String javaExecutable() {

@@ -120,6 +120,9 @@ public final class WorkerMain {
 	private void serve(DataInputStream in) throws IOException {
 		WorkerProtocol.write(this.protocol,
 				WorkerProtocol.hello(ProcessHandle.current().pid(), TzRelease.detect().version()));
+		// The zones' rules are read after the hello, so the pool has the worker sooner; a
+		// request for a zone not read yet reads it itself.
+		Thread.ofVirtual().name("timefan-worker-preload").start(this.catalog::preload);
 		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
 			// Made now, off the protocol, so a first upstream request need not wait for
 			// it.

@@ -83,7 +83,7 @@ class WorkerPool implements SmartLifecycle {
 		if (Source.requested(fanout.source()) == Source.UPSTREAM) {
 			options.add("-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true");
 		}
-		this.command = WorkerLauncher.command(options);
+		this.command = WorkerLauncher.command(options, properties.aotCache());
 		this.onRetries = (retries) -> upstreamMetrics.retried("worker", retries);
 		this.restarts = Map.of("crash", restartCounter(registry, "crash"), "recycle",
 				restartCounter(registry, "recycle"), "timeout", restartCounter(registry, "timeout"));
@@ -134,7 +134,7 @@ class WorkerPool implements SmartLifecycle {
 
 	private WorkerProcess spawn() throws IOException {
 		long start = System.nanoTime();
-		Process process = new ProcessBuilder(this.command).start();
+		Process process = WorkerLauncher.start(this.command);
 		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended, this.onRetries);
 		try {
 			worker.awaitHello(this.properties.spawnTimeout());
@@ -260,6 +260,7 @@ class WorkerPool implements SmartLifecycle {
 			.toArray(CompletableFuture[]::new);
 		CompletableFuture.allOf(retired).join();
 		this.workers.clear();
+		log.info("Stopped " + retired.length + " worker processes");
 	}
 
 	/**

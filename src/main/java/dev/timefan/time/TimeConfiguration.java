@@ -19,9 +19,10 @@ class TimeConfiguration {
 		return Clock.systemUTC();
 	}
 
+	/** Every zone's rules read before the service takes a request. */
 	@Bean
 	ZoneCatalog zoneCatalog() {
-		return ZoneCatalog.load();
+		return ZoneCatalog.load().preload();
 	}
 
 	@Bean

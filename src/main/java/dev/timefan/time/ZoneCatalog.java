@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.joda.time.DateTimeZone;
@@ -16,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Every zone name the tz database release knows (canonical names, aliases, one-segment
  * names such as {@code UTC} or {@code GB}), looked up case-insensitively. Only names of
  * this catalog ever leave it: callers hand on {@link Zone#name()}, never what was asked.
+ * A zone's rules are read from the release at its first lookup, or all at once by
+ * {@link #preload()}: reading all of them is most of a worker process's start.
  */
 public final class ZoneCatalog {
 
@@ -27,25 +31,39 @@ public final class ZoneCatalog {
 
 	private static final int MAX_SUGGESTIONS = 5;
 
-	private final Map<String, Zone> byLowerCaseName;
+	/** Each name by its lower-case form. */
+	private final Map<String, String> byLowerCaseName;
 
 	private final List<String> names;
 
+	/** The zones whose rules have been read, by name. */
+	private final ConcurrentMap<String, Zone> zones = new ConcurrentHashMap<>();
+
 	private ZoneCatalog(Set<String> ids) {
-		Map<String, Zone> zones = new HashMap<>();
+		Map<String, String> names = new HashMap<>();
 		for (String id : ids) {
-			zones.put(id.toLowerCase(Locale.ROOT), new Zone(id, DateTimeZone.forID(id)));
+			names.put(id.toLowerCase(Locale.ROOT), id);
 		}
-		this.byLowerCaseName = Map.copyOf(zones);
+		this.byLowerCaseName = Map.copyOf(names);
 		this.names = ids.stream().sorted().toList();
 	}
 
 	/**
-	 * The catalog of the tz database release that Joda-Time ships.
+	 * The catalog of the tz database release that Joda-Time ships; each zone's rules are
+	 * read at its first lookup.
 	 * @return the catalog
 	 */
 	public static ZoneCatalog load() {
 		return new ZoneCatalog(DateTimeZone.getAvailableIDs());
+	}
+
+	/**
+	 * Reads the rules of every zone not read yet, so no lookup pays for it.
+	 * @return this catalog
+	 */
+	public ZoneCatalog preload() {
+		this.names.forEach(this::zone);
+		return this;
 	}
 
 	/**
@@ -57,7 +75,13 @@ public final class ZoneCatalog {
 		if (name.length() > MAX_NAME_LENGTH) {
 			return null;
 		}
-		return this.byLowerCaseName.get(name.toLowerCase(Locale.ROOT));
+		String id = this.byLowerCaseName.get(name.toLowerCase(Locale.ROOT));
+		return (id != null) ? zone(id) : null;
+	}
+
+	private Zone zone(String id) {
+		Zone zone = this.zones.get(id);
+		return (zone != null) ? zone : this.zones.computeIfAbsent(id, (key) -> new Zone(key, DateTimeZone.forID(key)));
 	}
 
 	/**
@@ -94,13 +118,13 @@ public final class ZoneCatalog {
 		int threshold = Math.max(2, asked.length() / 3);
 		LevenshteinDistance distance = new LevenshteinDistance(threshold);
 		List<Scored> scored = new ArrayList<>();
-		for (Map.Entry<String, Zone> entry : this.byLowerCaseName.entrySet()) {
+		for (Map.Entry<String, String> entry : this.byLowerCaseName.entrySet()) {
 			String candidate = entry.getKey();
 			int whole = distance.apply(asked, candidate);
 			int city = distance.apply(askedCity, lastSegment(candidate));
 			int best = minKnown(whole, city);
 			if (best >= 0) {
-				scored.add(new Scored(entry.getValue().name(), best));
+				scored.add(new Scored(entry.getValue(), best));
 			}
 		}
 		return scored.stream()

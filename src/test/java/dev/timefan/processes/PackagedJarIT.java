@@ -13,18 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,9 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged service, started as a child process the way it is deployed: the executable
  * fat jar ({@code java -jar}, workers through Spring Boot's {@code PropertiesLauncher})
- * and the extracted layout the container runs (a thin jar plus {@code lib/}, workers on
- * its class path). Both answer through {@code /processes}; a graceful stop leaves no
- * worker behind.
+ * answers through {@code /processes}, and a graceful stop leaves no worker behind. The
+ * extracted layout the image runs is {@link DockerfileStepsIT}'s.
  */
 class PackagedJarIT {
 
@@ -47,9 +45,6 @@ class PackagedJarIT {
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final List<RunningService> started = new ArrayList<>();
-
-	@TempDir
-	Path temp;
 
 	@AfterEach
 	void stopEverythingStarted() {
@@ -73,53 +68,10 @@ class PackagedJarIT {
 
 		service.process().destroy();
 		assertThat(service.process().onExit().get(SHUTDOWN.toSeconds(), TimeUnit.SECONDS).isAlive()).isFalse();
-		await().atMost(Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(15))
 			.untilAsserted(() -> assertThat(workers).as("workers left running after a graceful stop")
 				.noneMatch(RunningService::isRunning));
 		assertThat(service.logText()).contains("Commencing graceful shutdown");
-	}
-
-	@Test
-	void extractedLayoutAnswersThroughWorkerProcessesOnTheThinJarsClassPath() throws Exception {
-		Path jar = packagedJar();
-		Path app = this.temp.resolve("app");
-		Process extract = new ProcessBuilder(RunningService.java(), "-Djarmode=tools", "-jar", jar.toString(),
-				"extract", "--destination", app.toString())
-			.redirectErrorStream(true)
-			.redirectOutput(this.temp.resolve("extract.log").toFile())
-			.start();
-		try {
-			assertThat(extract.waitFor(60, TimeUnit.SECONDS)).as("extract finished").isTrue();
-			assertThat(extract.exitValue()).as(Files.readString(this.temp.resolve("extract.log"))).isZero();
-		}
-		finally {
-			extract.destroyForcibly();
-		}
-		Path thinJar = app.resolve("timefan-" + version(jar) + ".jar");
-		assertThat(thinJar).isRegularFile();
-		try (Stream<Path> lib = Files.list(app.resolve("lib"))) {
-			assertThat(lib.map((path) -> path.getFileName().toString()))
-				.anyMatch((name) -> name.startsWith("joda-time-"))
-				.anyMatch((name) -> name.startsWith("spring-boot-4"));
-		}
-		assertThat(WorkerLauncher.isFatJar(thinJar.toString())).isFalse();
-
-		// As the container runs it: from the extracted folder, the jar named relatively.
-		RunningService service = start(List.of("-jar", thinJar.getFileName().toString()), app, "extracted");
-		service.awaitUp();
-
-		assertAnswersThroughProcesses(service);
-		List<ProcessHandle> workers = service.workers();
-		assertThat(workers).isNotEmpty()
-			.allSatisfy((worker) -> assertThat(RunningService.commandLine(worker))
-				.contains("-cp " + thinJar.getFileName() + " " + WorkerMain.class.getName())
-				.doesNotContain(WorkerLauncher.PROPERTIES_LAUNCHER));
-		assertHealthListsExactly(service, workers);
-
-		service.process().destroy();
-		assertThat(service.process().onExit().get(SHUTDOWN.toSeconds(), TimeUnit.SECONDS).isAlive()).isFalse();
-		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(workers).noneMatch(RunningService::isRunning));
 	}
 
 	private void assertAnswersThroughProcesses(RunningService service) {
@@ -201,16 +153,6 @@ class PackagedJarIT {
 		}
 	}
 
-	/** The version the jar's manifest carries. */
-	static String version(Path jar) throws IOException {
-		try (JarFile file = new JarFile(jar.toFile())) {
-			String version = file.getManifest().getMainAttributes().getValue("Implementation-Version");
-			assertThat(version).as("Implementation-Version of %s", jar).isNotBlank();
-			assertThat(jar.getFileName()).hasToString("timefan-" + version + ".jar");
-			return version;
-		}
-	}
-
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
@@ -227,6 +169,11 @@ class PackagedJarIT {
 	record RunningService(Process process, int port, Path log, HttpClient http) {
 
 		static RunningService start(List<String> arguments, @Nullable Path directory, Path log) throws IOException {
+			return start(arguments, directory, log, Map.of());
+		}
+
+		static RunningService start(List<String> arguments, @Nullable Path directory, Path log,
+				Map<String, String> environment) throws IOException {
 			int port = freePort();
 			List<String> command = new ArrayList<>();
 			command.add(java());
@@ -238,6 +185,7 @@ class PackagedJarIT {
 			if (directory != null) {
 				builder.directory(directory.toFile());
 			}
+			builder.environment().putAll(environment);
 			HttpClient http = HttpClient.newBuilder()
 				.version(HttpClient.Version.HTTP_1_1)
 				.connectTimeout(Duration.ofSeconds(5))
