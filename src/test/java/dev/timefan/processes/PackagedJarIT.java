@@ -54,8 +54,12 @@ class PackagedJarIT {
 	@Test
 	void fatJarAnswersThroughWorkerProcessesAndStopsThemOnSigterm() throws Exception {
 		Path jar = packagedJar();
-		RunningService service = start(List.of("-jar", jar.toString()), null, "fat-jar");
+		// An option for the service's JVM, as an agent would be given in a container.
+		String serviceOnly = "-Dtimefan.test.service-only=true";
+		RunningService service = start(List.of("-jar", jar.toString()), Map.of("JAVA_TOOL_OPTIONS", serviceOnly),
+				"fat-jar");
 		service.awaitUp();
+		assertThat(environment(service.process().toHandle())).contains("JAVA_TOOL_OPTIONS=" + serviceOnly);
 
 		assertAnswersThroughProcesses(service);
 		List<ProcessHandle> workers = service.workers();
@@ -64,6 +68,9 @@ class PackagedJarIT {
 				.contains("-Dloader.main=" + WorkerMain.class.getName())
 				.contains(WorkerLauncher.PROPERTIES_LAUNCHER)
 				.contains("-cp " + jar));
+		assertThat(workers)
+			.allSatisfy((worker) -> assertThat(environment(worker)).as("the service's JVM options are not the workers'")
+				.noneMatch((variable) -> variable.startsWith("JAVA_TOOL_OPTIONS=")));
 		assertHealthListsExactly(service, workers);
 
 		service.process().destroy();
@@ -72,6 +79,11 @@ class PackagedJarIT {
 			.untilAsserted(() -> assertThat(workers).as("workers left running after a graceful stop")
 				.noneMatch(RunningService::isRunning));
 		assertThat(service.logText()).contains("Commencing graceful shutdown");
+	}
+
+	/** A process's environment, from {@code /proc}. */
+	static List<String> environment(ProcessHandle process) throws IOException {
+		return List.of(Files.readString(Path.of("/proc", Long.toString(process.pid()), "environ")).split("\0"));
 	}
 
 	private void assertAnswersThroughProcesses(RunningService service) {
@@ -128,9 +140,9 @@ class PackagedJarIT {
 		assertThat(listed).containsExactlyInAnyOrderElementsOf(workers.stream().map(ProcessHandle::pid).toList());
 	}
 
-	RunningService start(List<String> arguments, @Nullable Path directory, String name) throws IOException {
-		RunningService service = RunningService.start(arguments, directory,
-				Path.of("target", "it-logs", name + ".log"));
+	RunningService start(List<String> arguments, Map<String, String> environment, String name) throws IOException {
+		RunningService service = RunningService.start(arguments, null, Path.of("target", "it-logs", name + ".log"),
+				environment);
 		this.started.add(service);
 		return service;
 	}
