@@ -17,8 +17,8 @@ RUN java -Djarmode=tools -jar target/timefan-*.jar extract --layers --destinatio
 
 FROM eclipse-temurin:25-jre
 # A fixed numeric uid, so Kubernetes' runAsNonRoot can check it.
-RUN groupadd --system --gid 10001 timefan \
-	&& useradd --system --uid 10001 --gid timefan --home-dir /app --no-create-home --shell /usr/sbin/nologin timefan
+RUN groupadd --gid 10001 timefan \
+	&& useradd --uid 10001 --gid timefan --home-dir /app --no-create-home --shell /usr/sbin/nologin timefan
 WORKDIR /app
 # One COPY per layer, least often changed first: a code change rebuilds only the application layer.
 COPY --from=build /layers/dependencies/ ./
