@@ -1,6 +1,7 @@
 package dev.timefan.time;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.joda.time.DateTime;
 import org.joda.time.DateTimeZone;
@@ -50,6 +51,20 @@ class ZoneCatalogTests {
 			""")
 	void findAnswersNullForUnknownNames(String asked) {
 		assertThat(CATALOG.find(asked)).isNull();
+	}
+
+	@Test
+	void zonesReadAtTheirFirstLookupAreTheZonesAPreloadedCatalogHolds() {
+		ZoneCatalog lazy = ZoneCatalog.load();
+		ZoneCatalog preloaded = ZoneCatalog.load().preload();
+		assertThat(lazy.names()).isEqualTo(preloaded.names()).hasSize(CATALOG.size());
+		for (String name : preloaded.names()) {
+			Zone zone = lazy.find(name.toUpperCase(Locale.ROOT));
+			assertThat(zone).as(name).isNotNull();
+			assertThat(zone.name()).isEqualTo(name);
+			assertThat(zone.rules()).isEqualTo(preloaded.find(name).rules());
+			assertThat(lazy.find(name)).as("read once, then kept").isSameAs(zone);
+		}
 	}
 
 	@Test
