@@ -70,6 +70,18 @@ public final class DeploymentFiles {
 		}
 	}
 
+	/** A YAML mapping, as {@link #yaml} reads one. */
+	@SuppressWarnings("unchecked")
+	public static Map<String, Object> map(Object value) {
+		return (Map<String, Object>) value;
+	}
+
+	/** A YAML sequence, as {@link #yaml} reads one. */
+	@SuppressWarnings("unchecked")
+	public static List<Object> list(Object value) {
+		return (List<Object>) value;
+	}
+
 	static JsonNode dashboard() {
 		return JSON.readTree(DASHBOARD.toFile());
 	}

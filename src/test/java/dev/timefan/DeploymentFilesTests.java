@@ -26,6 +26,8 @@ import tools.jackson.databind.JsonNode;
 
 import static dev.timefan.DeploymentFiles.COMPOSE;
 import static dev.timefan.DeploymentFiles.PROMETHEUS;
+import static dev.timefan.DeploymentFiles.list;
+import static dev.timefan.DeploymentFiles.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -39,16 +41,6 @@ class DeploymentFilesTests {
 
 	/** The port the service listens on: Boot's default, which the image EXPOSEs. */
 	static final int PORT = 8080;
-
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> map(Object value) {
-		return (Map<String, Object>) value;
-	}
-
-	@SuppressWarnings("unchecked")
-	static List<Object> list(Object value) {
-		return (List<Object>) value;
-	}
 
 	@Nested
 	class Image {

@@ -102,8 +102,8 @@ class DeploymentIntegrationTests {
 
 	@Test
 	void everyPathTheFilesProbeOrScrapeAnswers() {
-		Map<String, Object> job = DeploymentFilesTests
-			.map(DeploymentFilesTests.list(DeploymentFiles.yaml(DeploymentFiles.PROMETHEUS).get("scrape_configs"))
+		Map<String, Object> job = DeploymentFiles
+			.map(DeploymentFiles.list(DeploymentFiles.yaml(DeploymentFiles.PROMETHEUS).get("scrape_configs"))
 				.getFirst());
 		Container container = ((Deployment) DeploymentFiles.kubernetes("deployment.yaml")).getSpec()
 			.getTemplate()
