@@ -34,22 +34,25 @@ public record BatchResult(@Schema(example = "threads") String strategy, @Schema(
 	 *
 	 * @param zone the zone as asked
 	 * @param status 200; 404 unknown zone; 502 upstream failed without fallback; 503
-	 * rejected by a saturated strategy; 504 missed the batch deadline
+	 * rejected by a saturated strategy, or no worker process could be started; 504 missed
+	 * the batch deadline; 500 the lookup failed unexpectedly (the error carries a
+	 * correlation id)
 	 * @param source where the time came from: local, upstream or fallback
 	 * @param time the time object, when status is 200
 	 * @param error why the item failed; for a fallback, why the upstream failed it
-	 * @param suggestions the closest zone names, for an unknown zone
+	 * @param suggestions the closest zone names, for an unknown zone (empty when nothing
+	 * is close); null, and left out, for every other item
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	@JsonPropertyOrder({ "zone", "status", "source", "time", "error", "suggestions" })
 	@Schema(name = "BatchItem")
 	public record Item(@Schema(example = "asia/dhaka") String zone, @Schema(allowableValues = {
-			"200", "404", "502", "503", "504" }) int status, @Nullable Source source, @Nullable TimeObject time,
+			"200", "404", "500", "502", "503", "504" }) int status, @Nullable Source source, @Nullable TimeObject time,
 			@Schema(example = "unknown time zone 'Mars/Olympus'") @Nullable String error,
-			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> suggestions){
+			@Nullable List<String> suggestions){
 
 		public Item {
-			suggestions = List.copyOf(suggestions);
+			suggestions = (suggestions != null) ? List.copyOf(suggestions) : null;
 		}
 
 	}

@@ -27,20 +27,19 @@ public abstract class BlockingFanoutController
 
 	@Override
 	protected ResponseEntity<Object> single(String name, @Nullable String source, String clientIp) {
-		FanoutService.Single single = this.service.single(this.engine, name, source, clientIp);
-		return timed(single.time(), single.elapsedMs());
+		return answer(this.service.single(this.engine, name, source, clientIp));
 	}
 
 	@Override
 	protected ResponseEntity<Object> pathBatch(List<String> names, @Nullable String source, String clientIp) {
 		BatchResult result = this.service.batch(this.engine, names, source, clientIp);
-		return timed(result, result.elapsedMs());
+		return answer(result, result.source(), result.elapsedMs());
 	}
 
 	@Override
 	protected ResponseEntity<BatchResult> batch(List<String> names, @Nullable String source, String clientIp) {
 		BatchResult result = this.service.batch(this.engine, names, source, clientIp);
-		return timed(result, result.elapsedMs());
+		return answer(result, result.source(), result.elapsedMs());
 	}
 
 }

@@ -76,7 +76,7 @@ class CompareController {
 		List<List<Fingerprint>> answers = new ArrayList<>();
 		for (FanoutEngine engine : this.engines.all()) {
 			try {
-				BatchResult result = this.service.batch(engine, names, source, clientIp);
+				BatchResult result = this.service.batchWithoutSuggestions(engine, names, source, clientIp);
 				runs.add(new CompareResult.Run(engine.strategy(), result.elapsedMs(), result.succeeded(),
 						result.failed()));
 				answers.add(result.results().stream().map(Fingerprint::of).toList());

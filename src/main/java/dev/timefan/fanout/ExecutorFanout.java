@@ -69,7 +69,7 @@ public final class ExecutorFanout {
 				outcomes[i] = Outcome.timedOut(job.deadline(), System.nanoTime() - start);
 			}
 			catch (ExecutionException ex) {
-				outcomes[i] = Outcome.failed(500, "lookup failed: " + ex.getCause(), System.nanoTime() - start);
+				outcomes[i] = job.failed(ex.getCause(), System.nanoTime() - start);
 			}
 		}
 		if (interrupted) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -35,6 +36,12 @@ public abstract class FanoutController<T, B> {
 	private static final String SOURCE_DOC = "local (the tz database this service ships) or upstream; "
 			+ "default timefan.source";
 
+	private static final String SOURCE_HEADER_DOC = "Where the answer came from. A single lookup: local, upstream, "
+			+ "or fallback (the upstream failed and the local tz database answered; the body is the same "
+			+ "15-key time object). A batch: the source asked for; each item says its own.";
+
+	private static final String TIMING_HEADER_DOC = "How long the fan-out took, in milliseconds";
+
 	private static final String AREA_DOC = "the area: the first segment of the zone";
 
 	private final JsonMapper mapper;
@@ -48,6 +55,11 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "Time in a one-segment zone (UTC, GB), or a batch of comma-separated ones")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
+			headers = {
+					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
+							schema = @Schema(allowableValues = { "local", "upstream", "fallback" })),
+					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
+							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
@@ -65,6 +77,11 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "Time in a zone such as Asia/Kolkata, or a batch: Asia/Kolkata,Dhaka")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
+			headers = {
+					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
+							schema = @Schema(allowableValues = { "local", "upstream", "fallback" })),
+					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
+							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
@@ -82,6 +99,11 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "Time in a three-segment zone such as America/Argentina/Buenos_Aires, or a batch")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
+			headers = {
+					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
+							schema = @Schema(allowableValues = { "local", "upstream", "fallback" })),
+					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
+							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
@@ -97,6 +119,11 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "A batch from the zones parameter: ?zones=Asia/Kolkata,Europe/Paris (or repeated)")
 	@ApiResponse(responseCode = "200", description = "The batch result",
+			headers = {
+					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
+							schema = @Schema(allowableValues = { "local", "upstream" })),
+					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
+							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400", description = "Missing, empty or oversized batch, or an unknown source",
@@ -119,6 +146,11 @@ public abstract class FanoutController<T, B> {
 							array = @ArraySchema(schema = @Schema(type = "string")),
 							examples = @ExampleObject(value = "[\"Asia/Kolkata\",\"Europe/Paris\"]"))))
 	@ApiResponse(responseCode = "200", description = "The batch result",
+			headers = {
+					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
+							schema = @Schema(allowableValues = { "local", "upstream" })),
+					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
+							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400",
@@ -171,15 +203,27 @@ public abstract class FanoutController<T, B> {
 	protected abstract B batch(List<String> names, @Nullable String source, String clientIp);
 
 	/**
-	 * An answer with the fan-out's {@code Server-Timing}.
+	 * A single lookup's answer, with the fan-out's {@code Server-Timing} and the
+	 * {@code Timefan-Source} it came from.
+	 * @param single the lookup's answer
+	 * @return the response
+	 */
+	protected static ResponseEntity<Object> answer(FanoutService.Single single) {
+		return answer(single.time(), single.source(), single.elapsedMs());
+	}
+
+	/**
+	 * An answer with the fan-out's {@code Server-Timing} and its {@code Timefan-Source}.
 	 * @param <R> the body's type
 	 * @param body the body
+	 * @param source where it came from: a batch's source asked for
 	 * @param elapsedMs how long the fan-out took
 	 * @return the response
 	 */
-	protected static <R> ResponseEntity<R> timed(R body, double elapsedMs) {
+	protected static <R> ResponseEntity<R> answer(R body, Source source, double elapsedMs) {
 		return ResponseEntity.ok()
 			.header(FanoutService.SERVER_TIMING, FanoutService.serverTiming(elapsedMs))
+			.header(FanoutService.SOURCE, source.wireName())
 			.body(body);
 	}
 

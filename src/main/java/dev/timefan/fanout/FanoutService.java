@@ -1,7 +1,9 @@
 package dev.timefan.fanout;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +29,21 @@ import org.springframework.web.ErrorResponseException;
 @Service
 public class FanoutService {
 
+	/**
+	 * The most distinct unknown names of one batch that get suggestions: each costs
+	 * microseconds, so the bound caps a batch's extra work at about a millisecond.
+	 */
+	static final int MAX_SUGGESTED_NAMES = 100;
+
 	/** The header that tells how long the fan-out took. */
 	public static final String SERVER_TIMING = "Server-Timing";
+
+	/**
+	 * The header that tells where an answer came from: a single lookup's {@code local},
+	 * {@code upstream} or {@code fallback} (its body is the bare time object); a batch's
+	 * source asked for, as in its body.
+	 */
+	public static final String SOURCE = "Timefan-Source";
 
 	private final ZoneCatalog catalog;
 
@@ -99,7 +114,8 @@ public class FanoutService {
 			problem.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
 			throw problem;
 		}
-		return new Single(outcome.time(), BatchResult.millis(nanos));
+		return new Single(outcome.time(), (outcome.source() != null) ? outcome.source() : requested,
+				BatchResult.millis(nanos));
 	}
 
 	/**
@@ -114,6 +130,15 @@ public class FanoutService {
 	 */
 	public BatchResult batch(FanoutEngine engine, List<String> names, @Nullable String source, String clientIp) {
 		return join(batchAsync(engine, names, source, clientIp));
+	}
+
+	/**
+	 * A batch through an engine, waiting for it, whose 404 items carry no suggestions:
+	 * for a caller that does not show them ({@code /compare/time}).
+	 */
+	BatchResult batchWithoutSuggestions(FanoutEngine engine, List<String> names, @Nullable String source,
+			String clientIp) {
+		return join(batch(engine, names, source, clientIp, false));
 	}
 
 	private static <T> T join(CompletableFuture<T> future) {
@@ -137,8 +162,14 @@ public class FanoutService {
 	 */
 	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
+		return batch(engine, names, source, clientIp, true);
+	}
+
+	private CompletableFuture<BatchResult> batch(FanoutEngine engine, List<String> names, @Nullable String source,
+			String clientIp, boolean withSuggestions) {
 		validateSize(names);
 		Source requested = source(source);
+		long start = System.nanoTime();
 		@Nullable Zone[] resolved = new Zone[names.size()];
 		List<Zone> zones = new ArrayList<>(names.size());
 		for (int i = 0; i < resolved.length; i++) {
@@ -147,12 +178,29 @@ public class FanoutService {
 				zones.add(resolved[i]);
 			}
 		}
-		long start = System.nanoTime();
+		// Here, in the caller's thread, never where the engine completes (an event loop
+		// for reactive).
+		Map<String, List<String>> suggestions = withSuggestions ? suggestions(names, resolved) : Map.of();
 		return tracked(engine.strategy(), names.size(),
 				() -> zones.isEmpty() ? CompletableFuture.completedFuture(List.<Outcome>of())
 						: run(engine, zones, requested, clientIp))
-			.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, result,
+			.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, suggestions, result,
 					System.nanoTime() - start));
+	}
+
+	/**
+	 * The suggestions of a batch's unknown names, each distinct name once, for at most
+	 * {@value #MAX_SUGGESTED_NAMES} of them: a batch of unknown names costs about what a
+	 * batch of known ones does. The names past the bound get an empty list.
+	 */
+	private Map<String, List<String>> suggestions(List<String> names, @Nullable Zone[] resolved) {
+		Map<String, List<String>> suggestions = new HashMap<>();
+		for (int i = 0; i < resolved.length && suggestions.size() < MAX_SUGGESTED_NAMES; i++) {
+			if (resolved[i] == null) {
+				suggestions.computeIfAbsent(names.get(i), this.catalog::suggest);
+			}
+		}
+		return suggestions;
 	}
 
 	/**
@@ -187,34 +235,50 @@ public class FanoutService {
 			throw Problems.badRequest("source '" + source.wireName() + "' is not available in this version");
 		}
 		Deadline deadline = Deadline.after(this.properties.batch().timeout());
-		return engine.fanOut(new FanoutJob(engine.strategy(), zones, source, clientIp, deadline, lookup));
+		FanoutJob job = new FanoutJob(engine.strategy(), zones, source, clientIp, deadline, lookup);
+		long start = System.nanoTime();
+		CompletableFuture<List<Outcome>> outcomes;
+		try {
+			outcomes = engine.fanOut(job);
+		}
+		catch (RuntimeException ex) {
+			outcomes = CompletableFuture.failedFuture(ex);
+		}
+		// The failure boundary: an engine that fails spoils its items, never the request.
+		return outcomes.exceptionally((ex) -> Collections.nCopies(zones.size(),
+				job.failed((ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex,
+						System.nanoTime() - start)));
 	}
 
 	private BatchResult assemble(String strategy, Source source, List<String> names, @Nullable Zone[] resolved,
-			List<Outcome> outcomes, long nanos) {
+			Map<String, List<String>> suggestions, List<Outcome> outcomes, long nanos) {
 		List<BatchResult.Item> items = new ArrayList<>(names.size());
 		int next = 0;
 		int succeeded = 0;
 		int rejected = 0;
+		String unavailable = null;
 		for (int i = 0; i < resolved.length; i++) {
 			String name = names.get(i);
 			if (resolved[i] == null) {
 				this.metrics.lookup(strategy, source, 404, 0);
 				items.add(new BatchResult.Item(name, 404, null, null, "unknown time zone '" + Names.shorten(name) + "'",
-						this.catalog.suggest(name)));
+						suggestions.getOrDefault(name, List.of())));
 				continue;
 			}
 			Outcome outcome = outcomes.get(next++);
 			this.metrics.lookup(strategy, (outcome.source() != null) ? outcome.source() : source, outcome.status(),
 					outcome.nanos());
 			succeeded += outcome.succeeded() ? 1 : 0;
-			rejected += (outcome.status() == 503) ? 1 : 0;
+			if (outcome.status() == 503) {
+				rejected++;
+				unavailable = outcome.error();
+			}
 			items.add(new BatchResult.Item(name, outcome.status(), outcome.source(), outcome.time(), outcome.error(),
-					List.of()));
+					null));
 		}
 		this.metrics.batch(strategy, source, names.size(), succeeded, nanos);
 		if (rejected == names.size()) {
-			ErrorResponseException shed = Problems.shed(strategy);
+			ErrorResponseException shed = Problems.unavailable(unavailable);
 			shed.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
 			throw shed;
 		}
@@ -249,9 +313,10 @@ public class FanoutService {
 	 * A single lookup's answer.
 	 *
 	 * @param time the time object
+	 * @param source where it came from: local, upstream or fallback
 	 * @param elapsedMs how long the fan-out took, in milliseconds
 	 */
-	public record Single(TimeObject time, double elapsedMs) {
+	public record Single(TimeObject time, Source source, double elapsedMs) {
 
 	}
 

@@ -3,6 +3,8 @@ package dev.timefan.fanout;
 import java.net.URI;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -45,9 +47,13 @@ final class Problems {
 		return ex;
 	}
 
-	static ErrorResponseException shed(String strategy) {
-		ErrorResponseException ex = problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded",
-				"strategy '" + strategy + "' is saturated; every item was rejected, retry later");
+	/**
+	 * A batch whose every item was refused (a saturated strategy, no worker process): the
+	 * items' reason, retry later.
+	 */
+	static ErrorResponseException unavailable(@Nullable String reason) {
+		ErrorResponseException ex = problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Service Unavailable",
+				((reason != null) ? reason : "every item was refused") + "; retry later");
 		ex.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		return ex;
 	}

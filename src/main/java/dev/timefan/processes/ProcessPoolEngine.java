@@ -15,21 +15,27 @@ import dev.timefan.fanout.FanoutEngine;
 import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.time.Zone;
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * Fans a batch out over the worker processes in chunks, one per live worker, so IPC is
- * paid per chunk. A chunk whose worker dies is re-dispatched once to another worker, then
- * 502; a chunk not answered by the deadline is 504 and its worker is killed.
+ * paid per chunk. While no worker is ready a chunk waits for the next one's hello; a
+ * chunk whose worker dies goes to the next ready worker, up to {@value #MAX_TRIES} tries;
+ * a chunk not answered by the deadline is 504 and its worker is killed; only when no
+ * worker can be started at all are its items 503.
  */
 @Component
 @Order(3)
 class ProcessPoolEngine implements FanoutEngine {
 
 	static final String STRATEGY = "processes";
+
+	/**
+	 * The tries a chunk gets: a chunk that killed this many workers in a row fails rather
+	 * than take the pool down with it.
+	 */
+	static final int MAX_TRIES = 4;
 
 	private final WorkerPool pool;
 
@@ -55,7 +61,7 @@ class ProcessPoolEngine implements FanoutEngine {
 		int size = (names.size() + chunks - 1) / chunks;
 		List<CompletableFuture<List<Outcome>>> parts = new ArrayList<>(chunks);
 		for (int from = 0; from < names.size(); from += size) {
-			parts.add(attempt(names.subList(from, Math.min(names.size(), from + size)), at, job, null));
+			parts.add(attempt(names.subList(from, Math.min(names.size(), from + size)), at, job, 1));
 		}
 		return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply((done) -> {
 			List<Outcome> outcomes = new ArrayList<>(names.size());
@@ -65,35 +71,48 @@ class ProcessPoolEngine implements FanoutEngine {
 	}
 
 	/**
-	 * One try of a chunk; {@code failed} is the worker that died under the first try, or
-	 * null.
+	 * One try of a chunk, the {@code tries}-th: on the least-loaded ready worker, or on
+	 * the next one to be ready when none is. A chunk whose worker dies goes to whichever
+	 * worker is ready first, until the deadline.
 	 */
-	private CompletableFuture<List<Outcome>> attempt(List<String> chunk, Instant at, FanoutJob job,
-			@Nullable WorkerProcess failed) {
+	private CompletableFuture<List<Outcome>> attempt(List<String> chunk, Instant at, FanoutJob job, int tries) {
 		long start = System.nanoTime();
 		long remaining = Math.max(0, job.deadline().remainingNanos());
 		WorkerPool.Dispatch dispatch = this.pool.dispatch(chunk, job.source(), at,
-				Duration.ofNanos(remaining - margin(remaining)), job.clientIp(), failed);
+				Duration.ofNanos(remaining - margin(remaining)), job.clientIp());
 		if (dispatch == null) {
-			return CompletableFuture.completedFuture(all(chunk, Outcome.failed(502, "no worker process is alive", 0)));
+			return this.pool.nextReady()
+				.orTimeout(remaining, TimeUnit.NANOSECONDS)
+				.handle((ready, ex) -> (ex == null) ? attempt(chunk, at, job, tries)
+						: CompletableFuture.completedFuture(all(chunk, failure(unwrap(ex), job, start))))
+				.thenCompose((next) -> next);
 		}
 		return dispatch.answer().orTimeout(remaining, TimeUnit.NANOSECONDS).handle((outcomes, ex) -> {
 			if (ex == null) {
 				return CompletableFuture.completedFuture(batchDeadline(outcomes, job));
 			}
-			Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
+			Throwable cause = unwrap(ex);
 			if (cause instanceof TimeoutException) {
 				this.pool.killHung(dispatch.worker());
-				return CompletableFuture
-					.completedFuture(all(chunk, Outcome.timedOut(job.deadline(), System.nanoTime() - start)));
 			}
-			if (failed == null) {
-				return attempt(chunk, at, job, dispatch.worker());
+			else if (cause instanceof WorkerDiedException && tries < MAX_TRIES) {
+				return attempt(chunk, at, job, tries + 1);
 			}
-			String reason = (cause != null) ? cause.getMessage() : "unknown";
-			return CompletableFuture.completedFuture(
-					all(chunk, Outcome.failed(502, "worker failed twice: " + reason, System.nanoTime() - start)));
+			return CompletableFuture.completedFuture(all(chunk, failure(cause, job, start)));
 		}).thenCompose((next) -> next);
+	}
+
+	private static Outcome failure(Throwable cause, FanoutJob job, long start) {
+		long nanos = System.nanoTime() - start;
+		return switch (cause) {
+			case TimeoutException timeout -> Outcome.timedOut(job.deadline(), nanos);
+			case NoWorkerException noWorker -> Outcome.failed(503, "no worker process could be started", nanos);
+			default -> job.failed(cause, nanos);
+		};
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 	/**

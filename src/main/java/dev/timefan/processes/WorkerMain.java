@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +49,12 @@ public final class WorkerMain {
 	static final String HANG_ZONE_PROPERTY = "timefan.worker.test.hang-zone";
 
 	/**
+	 * Test-only: a zone whose lookups throw, to prove the failure boundary holds in a
+	 * worker.
+	 */
+	static final String FAIL_ZONE_PROPERTY = "timefan.worker.test.fail-zone";
+
+	/**
 	 * Set when the service's default source is upstream: the upstream client is made
 	 * right after the hello, not at the first request (which would wait for it).
 	 */
@@ -64,6 +71,8 @@ public final class WorkerMain {
 
 	private final String hangZone;
 
+	private final String failZone;
+
 	/** Upstream calls, a virtual thread each. */
 	private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -77,6 +86,7 @@ public final class WorkerMain {
 		this.catalog = ZoneCatalog.load();
 		this.protocol = protocol;
 		this.hangZone = System.getProperty(HANG_ZONE_PROPERTY, "");
+		this.failZone = System.getProperty(FAIL_ZONE_PROPERTY, "");
 	}
 
 	public static void main(String[] args) throws IOException {
@@ -143,7 +153,17 @@ public final class WorkerMain {
 	}
 
 	private void answer(WorkerProtocol.Lookup lookup) {
-		List<Outcome> outcomes = (lookup.source() == Source.UPSTREAM) ? upstream(lookup) : local(lookup);
+		long start = System.nanoTime();
+		List<Outcome> outcomes;
+		try {
+			outcomes = (lookup.source() == Source.UPSTREAM) ? upstream(lookup) : local(lookup);
+		}
+		catch (RuntimeException ex) {
+			// The failure boundary, as in the service: logged here (stderr, which the
+			// parent logs), answered as failed items rather than left to time out.
+			outcomes = Collections.nCopies(lookup.zones().size(),
+					FanoutJob.unexpected(STRATEGY, ex, System.nanoTime() - start));
+		}
 		try {
 			WorkerProtocol.write(this.protocol,
 					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), this.retries.getAndSet(0), outcomes)));
@@ -205,6 +225,9 @@ public final class WorkerMain {
 			long start = System.nanoTime();
 			if (name.equals(this.hangZone)) {
 				hang();
+			}
+			if (name.equals(this.failZone)) {
+				throw new IllegalStateException(FAIL_ZONE_PROPERTY + " asked for " + name);
 			}
 			Zone zone = this.catalog.find(name);
 			outcomes.add(

@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +40,10 @@ import org.springframework.stereotype.Component;
 /**
  * The supervised pool: spawns the workers before the service takes traffic, dispatches
  * each chunk to the least-loaded live worker, recycles a worker after its quota
- * (replacement first), replaces a dead one with backoff, kills one that hangs, and
- * retires them all on shutdown. One dead worker never poisons the pool.
+ * (replacement first), replaces a dead one at once and in parallel (backing off only when
+ * spawns keep failing), kills one that hangs, and retires them all on shutdown. While no
+ * worker is alive, work waits for the next one's hello ({@link #nextReady()}); it fails
+ * only when workers cannot be started at all. The pool never breaks.
  */
 @Component
 class WorkerPool implements SmartLifecycle {
@@ -58,9 +63,21 @@ class WorkerPool implements SmartLifecycle {
 
 	private final Set<WorkerProcess> recycling = ConcurrentHashMap.newKeySet();
 
+	/** Workers spawned that have not said hello yet. */
+	private final Set<WorkerProcess> starting = ConcurrentHashMap.newKeySet();
+
 	private final AtomicInteger nextId = new AtomicInteger();
 
 	private final AtomicInteger failedSpawns = new AtomicInteger();
+
+	/** Work waiting for a worker to be ready. */
+	private final Queue<CompletableFuture<Void>> waiting = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Why the last spawn failed, when it failed in a way that will not mend by itself (no
+	 * JVM, a JVM that exits on its own, no hello in time); null after a success.
+	 */
+	private volatile @Nullable String unspawnable;
 
 	private final ScheduledExecutorService supervisor = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("timefan-worker-supervisor").factory());
@@ -124,54 +141,137 @@ class WorkerPool implements SmartLifecycle {
 	private void spawnOrReplaceLater() {
 		try {
 			spawn();
-			this.failedSpawns.set(0);
 		}
-		catch (IOException ex) {
+		catch (SpawnFailure ex) {
+			if (!this.running) {
+				return;
+			}
 			log.warn("Could not start a worker process: " + ex.getMessage());
-			replaceLater();
+			if (ex.lasting()) {
+				this.unspawnable = ex.getMessage();
+				if (alive() == 0) {
+					failWaiting();
+				}
+			}
+			replace(true);
 		}
 	}
 
-	private WorkerProcess spawn() throws IOException {
+	private WorkerProcess spawn() throws SpawnFailure {
 		long start = System.nanoTime();
-		Process process = WorkerLauncher.start(this.command);
+		Process process;
+		try {
+			process = WorkerLauncher.start(this.command);
+		}
+		catch (IOException ex) {
+			throw new SpawnFailure("the worker JVM could not be launched: " + ex.getMessage(), true);
+		}
 		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended, this.onRetries);
+		this.starting.add(worker);
 		try {
 			worker.awaitHello(this.properties.spawnTimeout());
 		}
 		catch (IOException ex) {
+			this.starting.remove(worker);
+			// Killed from outside (a signal) it was a crash, and the next spawn may well
+			// work; a JVM that exits by itself or never says hello will do so again.
+			boolean signalled = worker.endedBySignal();
 			worker.kill("no hello");
-			throw ex;
+			if (this.running) {
+				this.restarts.get(signalled ? "crash" : "timeout").increment();
+			}
+			throw new SpawnFailure(ex.getMessage(), !signalled);
 		}
 		this.spawns.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		this.starting.remove(worker);
 		if (!this.running) {
 			worker.retire(this.properties.shutdownGrace());
-			throw new IOException("the pool is stopping");
+			throw new SpawnFailure("the pool is stopping", false);
 		}
 		this.workers.add(worker);
+		// A worker killed between its hello and joining was not replaced by ended(): the
+		// one that removes it from the pool replaces it.
+		if (!worker.isReady() && this.workers.remove(worker)) {
+			this.restarts.get("crash").increment();
+			replace(false);
+			throw new SpawnFailure("worker " + worker.id() + " ended right after its hello", false);
+		}
+		this.failedSpawns.set(0);
+		this.unspawnable = null;
+		wakeWaiting();
 		return worker;
 	}
 
 	private void ended(WorkerProcess worker, boolean retiring) {
 		this.recycling.remove(worker);
-		// A worker that never joined (no hello) is replaced by the spawn that failed, not
-		// here.
+		// A worker that never joined (no hello) is counted and replaced by the spawn that
+		// failed, not here.
 		if (!this.workers.remove(worker) || !this.running || retiring) {
 			return;
 		}
 		String cause = this.killedForTimeout.remove(worker) ? "timeout" : "crash";
 		this.restarts.get(cause).increment();
-		replaceLater();
+		replace(false);
 	}
 
-	private void replaceLater() {
+	/**
+	 * Spawns a replacement on a thread of its own, so that replacements start in
+	 * parallel: at once for a dead worker and for the first failed spawn, with a doubling
+	 * backoff for every further failure in a row.
+	 */
+	private void replace(boolean afterFailedSpawn) {
 		if (!this.running) {
 			return;
 		}
-		int failures = this.failedSpawns.getAndIncrement();
-		long delay = Math.min(this.properties.maxRestartBackoff().toMillis(),
-				this.properties.restartBackoff().toMillis() << Math.min(failures, 20));
-		this.supervisor.schedule(this::spawnOrReplaceLater, (failures == 0) ? 0 : delay, TimeUnit.MILLISECONDS);
+		long delay = 0;
+		if (afterFailedSpawn) {
+			int failures = this.failedSpawns.getAndIncrement();
+			delay = (failures == 0) ? 0 : Math.min(this.properties.maxRestartBackoff().toMillis(),
+					this.properties.restartBackoff().toMillis() << Math.min(failures - 1, 20));
+		}
+		if (delay == 0) {
+			Thread.ofVirtual().name("timefan-worker-spawn").start(this::spawnOrReplaceLater);
+		}
+		else {
+			this.supervisor.schedule(
+					() -> Thread.ofVirtual().name("timefan-worker-spawn").start(this::spawnOrReplaceLater), delay,
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Completes when a worker is ready to take work: at once when one is, else at the
+	 * next one's hello. Fails with {@link NoWorkerException} when no worker is alive and
+	 * workers cannot be started.
+	 * @return the signal; the caller bounds its wait
+	 */
+	CompletableFuture<Void> nextReady() {
+		this.waiting.removeIf(CompletableFuture::isDone);
+		CompletableFuture<Void> ready = new CompletableFuture<>();
+		this.waiting.add(ready);
+		if (alive() > 0) {
+			wakeWaiting();
+		}
+		else if (this.unspawnable != null) {
+			failWaiting();
+		}
+		return ready;
+	}
+
+	private void wakeWaiting() {
+		CompletableFuture<Void> next;
+		while ((next = this.waiting.poll()) != null) {
+			next.complete(null);
+		}
+	}
+
+	private void failWaiting() {
+		String reason = this.unspawnable;
+		NoWorkerException noWorker = new NoWorkerException((reason != null) ? reason : "no worker could be started");
+		CompletableFuture<Void> next;
+		while ((next = this.waiting.poll()) != null) {
+			next.completeExceptionally(noWorker);
+		}
 	}
 
 	/**
@@ -181,13 +281,11 @@ class WorkerPool implements SmartLifecycle {
 	 * @param at the instant to answer for
 	 * @param timeout the time the worker has
 	 * @param clientIp the caller's address
-	 * @param avoid a worker not to use (one that just failed this chunk), when another is
-	 * alive
-	 * @return the dispatch, or null when no worker is alive
+	 * @return the dispatch, or null when no worker is ready ({@link #nextReady()} tells
+	 * when one is)
 	 */
-	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, Duration timeout, String clientIp,
-			@Nullable WorkerProcess avoid) {
-		WorkerProcess worker = leastLoaded(avoid);
+	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, Duration timeout, String clientIp) {
+		WorkerProcess worker = leastLoaded();
 		if (worker == null) {
 			return null;
 		}
@@ -198,17 +296,12 @@ class WorkerPool implements SmartLifecycle {
 		return new Dispatch(worker, answer);
 	}
 
-	private @Nullable WorkerProcess leastLoaded(@Nullable WorkerProcess avoid) {
+	private @Nullable WorkerProcess leastLoaded() {
 		// Ties (idle workers) go to the one that has served least, so sequential requests
 		// spread.
 		Comparator<WorkerProcess> load = Comparator.comparingInt(WorkerProcess::inflightItems)
 			.thenComparingLong(WorkerProcess::served);
-		WorkerProcess best = this.workers.stream()
-			.filter(WorkerProcess::isReady)
-			.filter((worker) -> worker != avoid)
-			.min(load)
-			.orElse(null);
-		return (best != null || avoid == null || !avoid.isReady()) ? best : avoid;
+		return this.workers.stream().filter(WorkerProcess::isReady).min(load).orElse(null);
 	}
 
 	/**
@@ -218,9 +311,8 @@ class WorkerPool implements SmartLifecycle {
 	private void recycle(WorkerProcess worker) {
 		try {
 			spawn();
-			this.failedSpawns.set(0);
 		}
-		catch (IOException ex) {
+		catch (SpawnFailure ex) {
 			log.warn("Could not spawn the replacement of worker " + worker.id() + ": " + ex.getMessage());
 			this.recycling.remove(worker);
 			return;
@@ -237,6 +329,14 @@ class WorkerPool implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Why workers cannot be started, while none is alive.
+	 * @return the reason, or null when a worker is alive or may yet start
+	 */
+	@Nullable String unspawnable() {
+		return (alive() == 0) ? this.unspawnable : null;
+	}
+
 	int alive() {
 		return (int) this.workers.stream().filter(WorkerProcess::isReady).count();
 	}
@@ -249,11 +349,24 @@ class WorkerPool implements SmartLifecycle {
 		return List.copyOf(this.workers);
 	}
 
+	/**
+	 * The processes of the pool, those that have not said hello yet included.
+	 * @return their pids
+	 */
+	Set<Long> pids() {
+		Set<Long> pids = new HashSet<>();
+		this.workers.forEach((worker) -> pids.add(worker.pid()));
+		this.starting.forEach((worker) -> pids.add(worker.pid()));
+		return pids;
+	}
+
 	/** Retires every worker: stdin closed, a bounded wait, then forcible destruction. */
 	@Override
 	public void stop() {
 		this.running = false;
 		this.supervisor.shutdownNow();
+		this.unspawnable = "the service is stopping";
+		failWaiting();
 		Duration grace = this.properties.shutdownGrace();
 		CompletableFuture<?>[] retired = this.workers.stream()
 			.map((worker) -> worker.retire(grace))
@@ -274,6 +387,25 @@ class WorkerPool implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * A spawn that gave no worker.
+	 */
+	private static final class SpawnFailure extends Exception {
+
+		private final boolean lasting;
+
+		SpawnFailure(String message, boolean lasting) {
+			super(message, null, false, false);
+			this.lasting = lasting;
+		}
+
+		/** Whether the next spawn will likely fail alike. */
+		boolean lasting() {
+			return this.lasting;
+		}
+
 	}
 
 	/**

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code workerPool} health: DOWN when no worker process is alive, with each worker's
- * pid, state, in-flight items and requests served.
+ * pid, state, in-flight items and requests served, and why workers cannot be started when
+ * they cannot (details for authorized callers only).
  */
 @Component
 class WorkerPoolHealthIndicator implements HealthIndicator {
@@ -29,6 +30,10 @@ class WorkerPoolHealthIndicator implements HealthIndicator {
 							worker.state().name().toLowerCase(java.util.Locale.ROOT), "inflight",
 							worker.inflightItems(), "served", worker.served())));
 		Health.Builder health = (this.pool.alive() > 0) ? Health.up() : Health.down();
+		String unspawnable = this.pool.unspawnable();
+		if (unspawnable != null) {
+			health.withDetail("error", "no worker process could be started: " + unspawnable);
+		}
 		return health.withDetail("alive", this.pool.alive()).withDetail("workers", workers).build();
 	}
 

@@ -178,6 +178,24 @@ final class WorkerProcess {
 		}
 	}
 
+	/**
+	 * Whether the process was ended by a signal (SIGKILL from outside, the OOM killer)
+	 * rather than exiting by itself; waits briefly for the exit to be reported.
+	 * @return true when it exited with a status above 128
+	 */
+	boolean endedBySignal() {
+		try {
+			return this.process.onExit().get(1, TimeUnit.SECONDS).exitValue() > 128;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			return false;
+		}
+	}
+
 	/** Kills the worker at once; its in-flight requests fail with the reason. */
 	void kill(@Nullable String reason) {
 		died((reason != null) ? reason : "killed");

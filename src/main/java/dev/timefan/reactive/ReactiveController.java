@@ -39,19 +39,19 @@ class ReactiveController extends FanoutController<Mono<ResponseEntity<Object>>, 
 	@Override
 	protected Mono<ResponseEntity<Object>> single(String name, @Nullable String source, String clientIp) {
 		return Mono.fromFuture(this.service.singleAsync(this.engine, name, source, clientIp))
-			.map((single) -> timed(single.time(), single.elapsedMs()));
+			.map(FanoutController::answer);
 	}
 
 	@Override
 	protected Mono<ResponseEntity<Object>> pathBatch(List<String> names, @Nullable String source, String clientIp) {
 		return Mono.fromFuture(this.service.batchAsync(this.engine, names, source, clientIp))
-			.map((result) -> FanoutController.<Object>timed(result, result.elapsedMs()));
+			.map((result) -> FanoutController.<Object>answer(result, result.source(), result.elapsedMs()));
 	}
 
 	@Override
 	protected Mono<ResponseEntity<BatchResult>> batch(List<String> names, @Nullable String source, String clientIp) {
 		return Mono.fromFuture(this.service.batchAsync(this.engine, names, source, clientIp))
-			.map((result) -> timed(result, result.elapsedMs()));
+			.map((result) -> answer(result, result.source(), result.elapsedMs()));
 	}
 
 }

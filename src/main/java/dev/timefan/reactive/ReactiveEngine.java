@@ -69,7 +69,8 @@ class ReactiveEngine implements FanoutEngine {
 				return timedOut;
 			}
 			return this.upstream.lookup(zone, job.clientIp(), job.deadline())
-				.timeout(Duration.ofNanos(remaining), timedOut);
+				.timeout(Duration.ofNanos(remaining), timedOut)
+				.onErrorResume((ex) -> Mono.fromSupplier(() -> job.failed(ex, System.nanoTime() - start)));
 		});
 	}
 

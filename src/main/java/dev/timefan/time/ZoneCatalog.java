@@ -1,6 +1,7 @@
 package dev.timefan.time;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,10 +32,22 @@ public final class ZoneCatalog {
 
 	private static final int MAX_SUGGESTIONS = 5;
 
+	/** The most edits a suggestion may be away from the name asked. */
+	static final int MAX_EDITS = 4;
+
 	/** Each name by its lower-case form. */
 	private final Map<String, String> byLowerCaseName;
 
 	private final List<String> names;
+
+	/** {@link #names}, lower-cased, and their last segments: the suggestion index. */
+	private final String[] lowerCaseNames;
+
+	private final String[] lowerCaseCities;
+
+	private final Bigrams wholeIndex;
+
+	private final Bigrams cityIndex;
 
 	/** The zones whose rules have been read, by name. */
 	private final ConcurrentMap<String, Zone> zones = new ConcurrentHashMap<>();
@@ -46,6 +59,10 @@ public final class ZoneCatalog {
 		}
 		this.byLowerCaseName = Map.copyOf(names);
 		this.names = ids.stream().sorted().toList();
+		this.lowerCaseNames = this.names.stream().map((id) -> id.toLowerCase(Locale.ROOT)).toArray(String[]::new);
+		this.lowerCaseCities = Arrays.stream(this.lowerCaseNames).map(ZoneCatalog::lastSegment).toArray(String[]::new);
+		this.wholeIndex = new Bigrams(this.lowerCaseNames);
+		this.cityIndex = new Bigrams(this.lowerCaseCities);
 	}
 
 	/**
@@ -105,7 +122,10 @@ public final class ZoneCatalog {
 	/**
 	 * The closest names to an unknown one, by Levenshtein distance on the whole name and
 	 * on its last segment (so {@code Kolkatta} and {@code India/Kolkata} both find
-	 * {@code Asia/Kolkata}).
+	 * {@code Asia/Kolkata}), within a third of the name's length and at most
+	 * {@value #MAX_EDITS} edits. The bigram index rules out, before any distance is
+	 * computed, every name that shares too few bigrams to be that close (the q-gram
+	 * lemma), so an unknown name costs microseconds, not a pass over the whole catalog.
 	 * @param name the unknown name
 	 * @return up to five names, closest first; empty when nothing is close
 	 */
@@ -115,16 +135,19 @@ public final class ZoneCatalog {
 		}
 		String asked = name.toLowerCase(Locale.ROOT);
 		String askedCity = lastSegment(asked);
-		int threshold = Math.max(2, asked.length() / 3);
+		int threshold = Math.min(MAX_EDITS, Math.max(2, asked.length() / 3));
+		int[] shared = this.wholeIndex.shared(asked);
+		int[] sharedCity = this.cityIndex.shared(askedCity);
 		LevenshteinDistance distance = new LevenshteinDistance(threshold);
 		List<Scored> scored = new ArrayList<>();
-		for (Map.Entry<String, String> entry : this.byLowerCaseName.entrySet()) {
-			String candidate = entry.getKey();
-			int whole = distance.apply(asked, candidate);
-			int city = distance.apply(askedCity, lastSegment(candidate));
+		for (int i = 0; i < this.lowerCaseNames.length; i++) {
+			int whole = Bigrams.mayBeWithin(asked, this.lowerCaseNames[i], shared[i], threshold)
+					? distance.apply(asked, this.lowerCaseNames[i]) : -1;
+			int city = Bigrams.mayBeWithin(askedCity, this.lowerCaseCities[i], sharedCity[i], threshold)
+					? distance.apply(askedCity, this.lowerCaseCities[i]) : -1;
 			int best = minKnown(whole, city);
 			if (best >= 0) {
-				scored.add(new Scored(entry.getValue(), best));
+				scored.add(new Scored(this.names.get(i), best));
 			}
 		}
 		return scored.stream()

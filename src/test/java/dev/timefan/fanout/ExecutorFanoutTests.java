@@ -181,7 +181,9 @@ class ExecutorFanoutTests {
 
 		assertThat(outcomes).extracting(Outcome::succeeded).containsExactly(true, false, true);
 		assertThat(outcomes.get(1).time()).isNull();
-		assertThat(outcomes.get(1).error()).contains("rules missing");
+		assertThat(outcomes.get(1).status()).isEqualTo(500);
+		assertThat(outcomes.get(1).error()).startsWith("lookup failed (correlation id ")
+			.doesNotContain("rules missing");
 	}
 
 	private static ThreadPoolExecutor threads(int size) {

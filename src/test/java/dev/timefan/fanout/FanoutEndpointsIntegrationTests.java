@@ -309,6 +309,9 @@ class FanoutEndpointsIntegrationTests {
 		Reply reply = postJson(path(strategy, "/time"), "[\"Mars/Olympus\",\"Asia/Kolkatta\"]");
 		JsonNode batch = assertBatch(reply, strategy, 2, 0, 2);
 		assertThat(items(batch)).extracting((item) -> item.get("status").asInt()).containsExactly(404, 404);
+		assertThat(item(batch, 0).get("suggestions").isArray()).isTrue();
+		assertThat(strings(item(batch, 0).get("suggestions"))).as("nothing is close to Mars/Olympus").isEmpty();
+		assertThat(strings(item(batch, 1).get("suggestions"))).first().isEqualTo("Asia/Kolkata");
 	}
 
 	@EachStrategy
@@ -425,6 +428,9 @@ class FanoutEndpointsIntegrationTests {
 		Reply single = get(path(strategy, "/time/Asia/Kolkata?source=upstream"));
 		assertThat(single.status()).as(single.body()).isEqualTo(200);
 		assertThat(single.json().get("timezone").stringValue()).isEqualTo("Asia/Kolkata");
+		assertThat(single.json().propertyNames()).containsExactlyElementsOf(TIME_OBJECT_KEYS);
+		assertThat(single.headers().get("Timefan-Source")).containsExactly("fallback");
+		assertThat(reply.headers().get("Timefan-Source")).containsExactly("upstream");
 	}
 
 	@EachStrategy
@@ -583,6 +589,7 @@ class FanoutEndpointsIntegrationTests {
 		assertThat(time.propertyNames()).containsExactlyElementsOf(TIME_OBJECT_KEYS);
 		assertThat(time).isEqualTo(json(expected));
 		assertThat(serverTiming(reply)).isGreaterThanOrEqualTo(0);
+		assertThat(reply.headers().get("Timefan-Source")).containsExactly("local");
 	}
 
 	private static JsonNode assertBatch(Reply reply, String strategy, int size, int succeeded, int failed) {
@@ -597,6 +604,7 @@ class FanoutEndpointsIntegrationTests {
 		assertThat(batch.get("failed").asInt()).isEqualTo(failed);
 		assertThat(batch.get("results").size()).isEqualTo(size);
 		assertThat(serverTiming(reply)).isEqualTo(batch.get("elapsed_ms").asDouble());
+		assertThat(reply.headers().get("Timefan-Source")).containsExactly("local");
 		items(batch).stream()
 			.filter((item) -> item.has("time"))
 			.forEach(

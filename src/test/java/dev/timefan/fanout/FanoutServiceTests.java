@@ -22,9 +22,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.ErrorResponseException;
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Tests for {@link FanoutService}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class FanoutServiceTests {
 
 	private static final ZoneCatalog CATALOG = ZoneCatalog.load();
@@ -90,6 +94,8 @@ class FanoutServiceTests {
 		assertThat(misspelt.time()).isNull();
 		assertThat(misspelt.source()).isNull();
 		assertThat(result.results().get(3).error()).isEqualTo("unknown time zone 'Mars/Olympus'");
+		assertThat(result.results().get(3).suggestions()).as("nothing is close").isNotNull().isEmpty();
+		assertThat(result.results().get(0).suggestions()).as("not a 404").isNull();
 		assertThat(result.results().get(2).time().timezone()).isEqualTo("Asia/Dhaka");
 		assertThat(result.succeeded()).isEqualTo(3);
 		assertThat(result.failed()).isEqualTo(2);
@@ -224,6 +230,54 @@ class FanoutServiceTests {
 	}
 
 	@Test
+	void aLookupThatThrowsFailsItsOwnItemWithACorrelationIdLoggedOnce(CapturedOutput output) {
+		FanoutService throwing = new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(this.registry),
+				List.of(new SourceLookup(Source.UPSTREAM, (zone, clientIp, deadline) -> {
+					if (zone.name().equals("Etc/GMT+7")) {
+						throw new IllegalStateException("internal detail at 10.1.2.3");
+					}
+					return Outcome.answered(Source.UPSTREAM, CLOCK.now(zone, clientIp), 0);
+				})));
+
+		BatchResult result = throwing.batch(INLINE, List.of("UTC", "Etc/GMT+7"), "upstream", CLIENT_IP);
+
+		assertThat(result.results()).extracting(BatchResult.Item::status).containsExactly(200, 500);
+		String error = result.results().get(1).error();
+		assertThat(error).matches("lookup failed \\(correlation id [0-9a-f]{8}\\)").doesNotContain("10.1.2.3");
+		String id = error.replaceAll(".*id ([0-9a-f]+).*", "$1");
+		assertThat(output.getAll()).containsOnlyOnce("correlation id " + id)
+			.contains("java.lang.IllegalStateException: internal detail at 10.1.2.3")
+			.contains("\tat ");
+	}
+
+	@Test
+	void suggestionsAreComputedForABoundedNumberOfDistinctUnknownNamesPerBatch() {
+		List<String> unknown = CATALOG.names()
+			.stream()
+			.filter((name) -> name.length() > 8)
+			.limit(FanoutService.MAX_SUGGESTED_NAMES + 20)
+			.map((name) -> name + "x")
+			.toList();
+
+		BatchResult result = this.service.batch(INLINE, unknown, null, CLIENT_IP);
+
+		assertThat(result.results()).allSatisfy((item) -> assertThat(item.status()).isEqualTo(404));
+		assertThat(result.results().subList(0, FanoutService.MAX_SUGGESTED_NAMES))
+			.allSatisfy((item) -> assertThat(item.suggestions()).contains(item.zone().replaceAll("x$", "")));
+		assertThat(result.results().subList(FanoutService.MAX_SUGGESTED_NAMES, unknown.size()))
+			.allSatisfy((item) -> assertThat(item.suggestions()).isNotNull().isEmpty());
+	}
+
+	@Test
+	void aBatchWithoutSuggestionsLeavesThemEmpty() {
+		BatchResult result = this.service.batchWithoutSuggestions(INLINE, List.of("Asia/Kolkatta", "UTC"), null,
+				CLIENT_IP);
+
+		assertThat(result.results().getFirst().suggestions()).isNotNull().isEmpty();
+		assertThat(result.results().get(1).status()).isEqualTo(200);
+	}
+
+	@Test
 	void aSingleLookupThatMissesTheDeadlineIs504() {
 		FanoutEngine late = new TestEngine("virtual",
 				(job) -> job.zones().stream().map((zone) -> Outcome.timedOut(job.deadline(), 0)).toList());
@@ -328,15 +382,16 @@ class FanoutServiceTests {
 	}
 
 	@Test
-	void inflightReturnsToZeroWhenTheEngineFails() {
+	void anEngineThatThrowsFailsItsItemsNotTheRequestAndInflightReturnsToZero() {
 		FanoutEngine broken = new TestEngine("threads", (job) -> {
 			throw new IllegalStateException("engine down");
 		});
 
-		assertThatExceptionOfType(IllegalStateException.class)
-			.isThrownBy(() -> this.service.batch(broken, List.of("UTC", "GB"), null, CLIENT_IP))
-			.withMessage("engine down");
+		BatchResult result = this.service.batch(broken, List.of("UTC", "GB", "Mars/Olympus"), null, CLIENT_IP);
 
+		assertThat(result.results()).extracting(BatchResult.Item::status).containsExactly(500, 500, 404);
+		assertThat(result.results().getFirst().error()).startsWith("lookup failed (correlation id ")
+			.doesNotContain("engine down");
 		assertThat(this.registry.get("timefan.inflight").tags("strategy", "threads").gauge().value()).isZero();
 	}
 

@@ -2,10 +2,14 @@ package dev.timefan.processes;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.timefan.fanout.BatchResult;
 import dev.timefan.fanout.FanoutService;
@@ -16,16 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.ErrorResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The pool under faults, with real child JVMs: a worker killed with SIGKILL mid-batch, a
- * worker that hangs, recycling after a quota, and a worker JVM that complains at start.
+ * The pool under faults, with real child JVMs: a worker killed with SIGKILL mid-batch,
+ * every worker killed twice under streaming batches, workers that cannot start, a lookup
+ * that throws, a worker that hangs, recycling after a quota, and a worker JVM that
+ * complains at start.
  */
 class ProcessPoolFaultsIntegrationTests {
 
@@ -42,6 +52,10 @@ class ProcessPoolFaultsIntegrationTests {
 
 	static boolean isAlive(long pid) {
 		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+	static void kill(long pid) {
+		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 	}
 
 	static double restarts(MeterRegistry registry, String cause) {
@@ -95,6 +109,148 @@ class ProcessPoolFaultsIntegrationTests {
 			}
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.pool.alive()).isEqualTo(2));
 			assertThat(restarts(this.registry, "crash")).isEqualTo(crashesBefore + 1);
+		}
+
+	}
+
+	/**
+	 * The pool never breaks: every worker SIGKILLed, then every worker again (the
+	 * replacements, killed before their hello) as soon as they appear, while 1,000-zone
+	 * batches stream in. Items wait for the next worker instead of failing.
+	 */
+	@Nested
+	@SpringBootTest(properties = "timefan.processes.workers=2")
+	class KilledTwice extends PoolBeans {
+
+		@Test
+		void everyWorkerKilledTwiceUnderStreamingBatchesFailsNoItemAndEachKillIsCountedOnce() throws Exception {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.pool.alive() == 2);
+			double crashesBefore = restarts(this.registry, "crash");
+			List<String> zones = thousandZones(this.catalog);
+			AtomicBoolean streaming = new AtomicBoolean(true);
+			List<BatchResult> results = new CopyOnWriteArrayList<>();
+			List<Double> latencies = new CopyOnWriteArrayList<>();
+			Set<Long> killed = new HashSet<>();
+			try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+				for (int caller = 0; caller < 4; caller++) {
+					callers.execute(() -> {
+						while (streaming.get()) {
+							long start = System.nanoTime();
+							results.add(this.service.batch(this.engine, zones, null, CLIENT));
+							latencies.add((System.nanoTime() - start) / 1e6);
+						}
+					});
+				}
+				try {
+					await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= 4);
+					Set<Long> first = this.pool.pids();
+					first.forEach(ProcessPoolFaultsIntegrationTests::kill);
+					killed.addAll(first);
+					// The second round as soon as replacements run: they have not said
+					// hello yet.
+					await().atMost(Duration.ofSeconds(10))
+						.pollInterval(Duration.ofMillis(5))
+						.until(() -> !difference(this.pool.pids(), killed).isEmpty());
+					Set<Long> second = difference(this.pool.pids(), killed);
+					second.forEach(ProcessPoolFaultsIntegrationTests::kill);
+					killed.addAll(second);
+					int before = results.size();
+					await().atMost(Duration.ofSeconds(60))
+						.until(() -> this.pool.alive() == 2 && results.size() >= before + 8);
+				}
+				finally {
+					streaming.set(false);
+				}
+			}
+			assertThat(results).allSatisfy((result) -> {
+				assertThat(result.failed())
+					.as(() -> "failed items: " + result.results()
+						.stream()
+						.filter((item) -> item.status() != 200)
+						.findFirst()
+						.map(BatchResult.Item::error)
+						.orElse(""))
+					.isZero();
+				assertThat(result.succeeded()).isEqualTo(1000);
+			});
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(
+						() -> assertThat(restarts(this.registry, "crash")).isEqualTo(crashesBefore + killed.size()));
+			System.out.printf(
+					"chaos: %d workers killed in two rounds; %d batches, %d items, 0 failed; "
+							+ "worst batch %.0f ms, median %.0f ms%n",
+					killed.size(), results.size(), results.size() * 1000,
+					latencies.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+					latencies.stream().sorted().toList().get(latencies.size() / 2));
+		}
+
+		private static Set<Long> difference(Set<Long> all, Set<Long> without) {
+			Set<Long> rest = new HashSet<>(all);
+			rest.removeAll(without);
+			return rest;
+		}
+
+	}
+
+	/**
+	 * Workers that cannot be started at all (the JVM refuses an option): the items are
+	 * 503 with the reason, and the pool's health is DOWN.
+	 */
+	@Nested
+	@SpringBootTest(properties = { "timefan.processes.workers=1", "timefan.processes.restart-backoff=50ms",
+			"timefan.processes.max-restart-backoff=200ms",
+			"timefan.processes.jvm-options=-Xmx48m,-XX:+NoSuchOptionAnywhere" })
+	class Unspawnable extends PoolBeans {
+
+		@Autowired
+		WorkerPoolHealthIndicator health;
+
+		@Test
+		void batchIsServiceUnavailableWithTheReasonAndHealthIsDown() {
+			assertThat(this.pool.alive()).isZero();
+			assertThatExceptionOfType(ErrorResponseException.class)
+				.isThrownBy(() -> this.service.batch(this.engine, List.of("UTC", "Asia/Kolkata"), null, CLIENT))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatusCode().value()).isEqualTo(503);
+					assertThat(ex.getBody().getDetail()).startsWith("no worker process could be started");
+					assertThat(ex.getHeaders().getFirst("Retry-After")).isNotBlank();
+				});
+			Health health = this.health.health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails().get("error")).asString().startsWith("no worker process could be started: ");
+			assertThat(restarts(this.registry, "crash")).isZero();
+		}
+
+	}
+
+	/**
+	 * The failure boundary holds in the workers: a lookup that throws is answered as a
+	 * failed item with a correlation id, logged once with its stack trace, and the worker
+	 * goes on.
+	 */
+	@Nested
+	@SpringBootTest(properties = { "timefan.processes.workers=1",
+			"timefan.processes.jvm-options=-Xmx48m,-XX:+UseSerialGC,-D" + WorkerMain.FAIL_ZONE_PROPERTY
+					+ "=Etc/GMT+7" })
+	@ExtendWith(OutputCaptureExtension.class)
+	class ThrowingLookup extends PoolBeans {
+
+		@Test
+		void itsItemsSayLookupFailedWithACorrelationIdLoggedWithTheStackTrace(CapturedOutput output) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.pool.alive() == 1);
+			long pid = this.pool.workers().getFirst().pid();
+			BatchResult result = this.service.batch(this.engine, List.of("UTC", "Etc/GMT+7"), null, CLIENT);
+
+			assertThat(result.results()).allSatisfy((item) -> {
+				assertThat(item.status()).isEqualTo(500);
+				assertThat(item.error()).matches("lookup failed \\(correlation id [0-9a-f]{8}\\)");
+			});
+			String id = result.results().getFirst().error().replaceAll(".*id ([0-9a-f]+).*", "$1");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(output.getAll()).containsOnlyOnce("correlation id " + id)
+					.contains("IllegalStateException: " + WorkerMain.FAIL_ZONE_PROPERTY));
+			assertThat(this.service.batch(this.engine, List.of("UTC"), null, CLIENT).succeeded()).isOne();
+			assertThat(this.pool.workers()).extracting(WorkerProcess::pid).containsExactly(pid);
 		}
 
 	}

@@ -1,7 +1,12 @@
 package dev.timefan.time;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 import org.joda.time.DateTime;
 import org.joda.time.DateTimeZone;
@@ -101,6 +106,54 @@ class ZoneCatalogTests {
 		assertThat(CATALOG.suggest("Asia/Kolkata" + " ".repeat(60))).isEmpty();
 		assertThat(CATALOG.suggest("Asia/" + "Kolkata".repeat(10))).isEmpty();
 		assertThat(CATALOG.suggest("x".repeat(100_000))).isEmpty();
+	}
+
+	/**
+	 * The bigram index only skips work: for every name one edit (a deletion, an
+	 * insertion, a substitution, a swap) or a case change away from a catalog name, the
+	 * suggestions are those of a comparison with every name.
+	 */
+	@Test
+	void suggestionsOfTheIndexAreThoseOfAComparisonWithEveryName() {
+		List<String> asked = new ArrayList<>();
+		// Every third name: the comparison with every name costs seconds for all of them.
+		for (int i = 0; i < CATALOG.size(); i += 3) {
+			String name = CATALOG.names().get(i);
+			int middle = name.length() / 2;
+			asked.add(name.substring(0, middle) + name.substring(middle + 1));
+			asked.add(name.substring(0, middle) + "x" + name.substring(middle));
+			asked.add(name.substring(0, middle) + "q" + name.substring(middle + 1));
+			asked.add(name.substring(0, middle - 1) + name.charAt(middle) + name.charAt(middle - 1)
+					+ name.substring(middle + 1));
+			asked.add(name.substring(name.lastIndexOf('/') + 1) + "_Town");
+			asked.add("Elsewhere/" + name.substring(name.lastIndexOf('/') + 1).toUpperCase(Locale.ROOT));
+		}
+		assertThat(asked).hasSizeGreaterThan(1000)
+			.allSatisfy((name) -> assertThat(CATALOG.suggest(name)).as(name).isEqualTo(everyName(name)));
+	}
+
+	/** The suggestions of a comparison with every name, without the index. */
+	private static List<String> everyName(String name) {
+		String asked = name.toLowerCase(Locale.ROOT);
+		String askedCity = asked.substring(asked.lastIndexOf('/') + 1);
+		LevenshteinDistance distance = new LevenshteinDistance(
+				Math.min(ZoneCatalog.MAX_EDITS, Math.max(2, asked.length() / 3)));
+		Map<String, Integer> scored = new HashMap<>();
+		for (String candidate : CATALOG.names()) {
+			String lower = candidate.toLowerCase(Locale.ROOT);
+			int whole = distance.apply(asked, lower);
+			int city = distance.apply(askedCity, lower.substring(lower.lastIndexOf('/') + 1));
+			int best = (whole < 0) ? city : (city < 0) ? whole : Math.min(whole, city);
+			if (best >= 0) {
+				scored.put(candidate, best);
+			}
+		}
+		return scored.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+			.limit(5)
+			.map(Map.Entry::getKey)
+			.toList();
 	}
 
 	@Test
