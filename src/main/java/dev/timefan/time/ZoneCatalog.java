@@ -122,7 +122,7 @@ public final class ZoneCatalog {
 	/**
 	 * The closest names to an unknown one, by Levenshtein distance on the whole name and
 	 * on its last segment (so {@code Kolkatta} and {@code India/Kolkata} both find
-	 * {@code Asia/Kolkata}), within a third of the name's length and at most
+	 * {@code Asia/Kolkata}), each within a third of its length and at most
 	 * {@value #MAX_EDITS} edits. The bigram index rules out, before any distance is
 	 * computed, every name that shares too few bigrams to be that close (the q-gram
 	 * lemma), so an unknown name costs microseconds, not a pass over the whole catalog.
@@ -135,16 +135,18 @@ public final class ZoneCatalog {
 		}
 		String asked = name.toLowerCase(Locale.ROOT);
 		String askedCity = lastSegment(asked);
-		int threshold = Math.min(MAX_EDITS, Math.max(2, asked.length() / 3));
+		int threshold = threshold(asked);
+		int cityThreshold = threshold(askedCity);
 		int[] shared = this.wholeIndex.shared(asked);
 		int[] sharedCity = this.cityIndex.shared(askedCity);
 		LevenshteinDistance distance = new LevenshteinDistance(threshold);
+		LevenshteinDistance cityDistance = new LevenshteinDistance(cityThreshold);
 		List<Scored> scored = new ArrayList<>();
 		for (int i = 0; i < this.lowerCaseNames.length; i++) {
 			int whole = Bigrams.mayBeWithin(asked, this.lowerCaseNames[i], shared[i], threshold)
 					? distance.apply(asked, this.lowerCaseNames[i]) : -1;
-			int city = Bigrams.mayBeWithin(askedCity, this.lowerCaseCities[i], sharedCity[i], threshold)
-					? distance.apply(askedCity, this.lowerCaseCities[i]) : -1;
+			int city = Bigrams.mayBeWithin(askedCity, this.lowerCaseCities[i], sharedCity[i], cityThreshold)
+					? cityDistance.apply(askedCity, this.lowerCaseCities[i]) : -1;
 			int best = minKnown(whole, city);
 			if (best >= 0) {
 				scored.add(new Scored(this.names.get(i), best));
@@ -163,6 +165,16 @@ public final class ZoneCatalog {
 	 */
 	public int size() {
 		return this.names.size();
+	}
+
+	/**
+	 * The edits a suggestion may be away: a third of the length compared, at least two,
+	 * at most {@value #MAX_EDITS}.
+	 * @param asked what is compared: the whole name or its last segment
+	 * @return the most edits
+	 */
+	static int threshold(String asked) {
+		return Math.min(MAX_EDITS, Math.max(2, asked.length() / 3));
 	}
 
 	private static String lastSegment(String name) {

@@ -461,6 +461,22 @@ class FanoutEndpointsIntegrationTests {
 		}
 	}
 
+	/**
+	 * Anyone may ask for health: it shows each component's status, never the workers'
+	 * pids, the upstream's address or a path.
+	 */
+	@Test
+	void publicHealthShowsComponentStatusesOnly() {
+		Reply reply = get("/actuator/health");
+		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+		JsonNode components = reply.json().get("components");
+		assertThat(components.propertyNames()).contains("workerPool", "upstream", "livenessState", "readinessState");
+		assertThat(components.properties())
+			.allSatisfy((component) -> assertThat(component.getValue().propertyNames()).as(component.getKey())
+				.containsExactly("status"));
+		assertThat(reply.body()).doesNotContain("pid", "http", "/");
+	}
+
 	@Test
 	void unknownStrategyIsNotFound() {
 		JsonNode problem = assertProblem(get("/nope/time/UTC"), 404);

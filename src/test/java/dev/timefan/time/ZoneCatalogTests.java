@@ -136,13 +136,13 @@ class ZoneCatalogTests {
 	private static List<String> everyName(String name) {
 		String asked = name.toLowerCase(Locale.ROOT);
 		String askedCity = asked.substring(asked.lastIndexOf('/') + 1);
-		LevenshteinDistance distance = new LevenshteinDistance(
-				Math.min(ZoneCatalog.MAX_EDITS, Math.max(2, asked.length() / 3)));
+		LevenshteinDistance distance = new LevenshteinDistance(ZoneCatalog.threshold(asked));
+		LevenshteinDistance cityDistance = new LevenshteinDistance(ZoneCatalog.threshold(askedCity));
 		Map<String, Integer> scored = new HashMap<>();
 		for (String candidate : CATALOG.names()) {
 			String lower = candidate.toLowerCase(Locale.ROOT);
 			int whole = distance.apply(asked, lower);
-			int city = distance.apply(askedCity, lower.substring(lower.lastIndexOf('/') + 1));
+			int city = cityDistance.apply(askedCity, lower.substring(lower.lastIndexOf('/') + 1));
 			int best = (whole < 0) ? city : (city < 0) ? whole : Math.min(whole, city);
 			if (best >= 0) {
 				scored.put(candidate, best);

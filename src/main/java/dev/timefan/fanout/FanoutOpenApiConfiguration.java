@@ -1,0 +1,59 @@
+package dev.timefan.fanout;
+
+import java.util.Map;
+
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * What each fault gives, in the OpenAPI description of every fan-out and compare
+ * operation: written once here rather than on each of their mappings.
+ */
+@Configuration(proxyBeanMethods = false)
+class FanoutOpenApiConfiguration {
+
+	/** The answers every fan-out operation may give besides its own. */
+	private static final Map<String, String> FAULTS = Map.of("414",
+			"The request line is too long (a GET batch of very long names): POST the names as a JSON array", "431",
+			"The request's headers are too large", "503",
+			"No worker process could be started, or every item was refused; with Retry-After. "
+					+ "In a batch, such items are 503 and the batch is 200");
+
+	/** The answers of a single lookup, whose one item's status becomes the response's. */
+	private static final Map<String, String> SINGLE_FAULTS = Map.of("502",
+			"The upstream failed the lookup and timefan.upstream.fallback is false (a fallback answers 200 "
+					+ "with Timefan-Source: fallback)",
+			"504", "The lookup missed the batch deadline (timefan.batch.timeout)", "500",
+			"The lookup failed unexpectedly: the detail carries a correlation id, logged with the cause");
+
+	@Bean
+	OpenApiCustomizer fanoutFaultResponses() {
+		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
+			if (!path.endsWith("/time") && !path.contains("/time/")) {
+				return;
+			}
+			for (Operation operation : item.readOperations()) {
+				add(operation.getResponses(), FAULTS);
+				if (path.contains("{")) {
+					add(operation.getResponses(), SINGLE_FAULTS);
+				}
+			}
+		});
+	}
+
+	private static void add(ApiResponses responses, Map<String, String> faults) {
+		faults.forEach((status, description) -> responses.putIfAbsent(status,
+				new ApiResponse().description(description)
+					.content(new Content().addMediaType("application/problem+json",
+							new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))))));
+	}
+
+}
