@@ -1,5 +1,6 @@
 package dev.timefan.upstream;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -18,11 +19,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The upstream source for {@code reactive}: the same calls, retries and fallback as
  * {@link UpstreamLookup}, without a thread per item. Waits are Reactor timers; nothing
- * here blocks.
+ * here blocks. Each failed call is logged at DEBUG with its detail; the item carries only
+ * its caller-terms reason.
  */
 public final class ReactiveUpstream {
 
 	private final Function<Zone, Mono<Reply>> exchange;
+
+	private final URI baseUrl;
 
 	private final Duration callTimeout;
 
@@ -37,6 +41,7 @@ public final class ReactiveUpstream {
 	ReactiveUpstream(Function<Zone, Mono<Reply>> exchange, UpstreamProperties properties, WorldClock clock,
 			JsonMapper mapper, Runnable onRetry) {
 		this.exchange = exchange;
+		this.baseUrl = properties.baseUrl();
 		this.callTimeout = properties.callTimeout();
 		this.retries = Retries.of(properties);
 		this.fallback = new Fallback(properties.fallback(), clock);
@@ -72,6 +77,7 @@ public final class ReactiveUpstream {
 				.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), UpstreamFailure::io)
 				.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 					UpstreamFailure failure = (UpstreamFailure) signal.failure();
+					failure.logAttempt(this.baseUrl, zone, attempts.get());
 					Duration delay = this.retries.delayAfter(attempts.get(), failure, deadline.remainingNanos());
 					if (delay == null) {
 						return Mono.error(failure);

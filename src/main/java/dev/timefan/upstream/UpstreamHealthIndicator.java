@@ -51,15 +51,13 @@ class UpstreamHealthIndicator implements HealthIndicator {
 				.read(this.probe, "health", this.reader);
 		}
 		catch (UpstreamFailure ex) {
-			health = Health.status(DEGRADED).withDetail("error", "upstream " + ex.getMessage());
+			health = Health.status(DEGRADED).withDetail("error", ex.getMessage());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			health = Health.unknown().withDetail("error", "interrupted");
 		}
-		return health.withDetail("baseUrl", this.properties.baseUrl().toString())
-			.withDetail("fallback", this.properties.fallback())
-			.build();
+		return health.withDetail("fallback", this.properties.fallback()).build();
 	}
 
 }

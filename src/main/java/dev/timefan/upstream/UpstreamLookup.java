@@ -1,5 +1,6 @@
 package dev.timefan.upstream;
 
+import java.net.URI;
 import java.time.Duration;
 
 import dev.timefan.fanout.Deadline;
@@ -18,11 +19,14 @@ import org.springframework.web.client.RestClient;
  * The upstream source for the strategies that block a thread per item ({@code threads},
  * {@code virtual}, and each worker process): call, retry while {@link Retries} allows,
  * then fall back. The batch deadline bounds it all: once it passes, or the thread is
- * interrupted for it, the item is 504.
+ * interrupted for it, the item is 504. Each failed call is logged at DEBUG with its
+ * detail; the item carries only its caller-terms reason.
  */
 public final class UpstreamLookup implements ZoneLookup {
 
 	private final Exchange exchange;
+
+	private final URI baseUrl;
 
 	private final Retries retries;
 
@@ -35,6 +39,7 @@ public final class UpstreamLookup implements ZoneLookup {
 	UpstreamLookup(Exchange exchange, UpstreamProperties properties, WorldClock clock, JsonMapper mapper,
 			Runnable onRetry) {
 		this.exchange = exchange;
+		this.baseUrl = properties.baseUrl();
 		this.retries = Retries.of(properties);
 		this.fallback = new Fallback(properties.fallback(), clock);
 		this.reader = Reply.reader(mapper);
@@ -66,6 +71,7 @@ public final class UpstreamLookup implements ZoneLookup {
 				return Outcome.answered(Source.UPSTREAM, time, System.nanoTime() - start);
 			}
 			catch (UpstreamFailure ex) {
+				ex.logAttempt(this.baseUrl, zone, attempt);
 				failure = ex;
 			}
 			catch (InterruptedException ex) {
