@@ -36,11 +36,23 @@ public final class ReactiveUpstream {
 
 	private final ObjectReader reader;
 
+	private final Runnable onUse;
+
 	private final Runnable onRetry;
 
+	/**
+	 * A lookup.
+	 * @param exchange the non-blocking client's call
+	 * @param properties the upstream's settings
+	 * @param clock the local clock, for fallbacks
+	 * @param mapper the application's mapper
+	 * @param onUse told of each lookup: the health probe starts at the first
+	 * @param onRetry told of each retry
+	 */
 	ReactiveUpstream(Function<Zone, Mono<Reply>> exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, Runnable onRetry) {
+			JsonMapper mapper, Runnable onUse, Runnable onRetry) {
 		this.exchange = exchange;
+		this.onUse = onUse;
 		this.baseUrl = properties.baseUrl();
 		this.callTimeout = properties.callTimeout();
 		this.retries = Retries.of(properties);
@@ -58,6 +70,7 @@ public final class ReactiveUpstream {
 	 * @return the outcome: upstream, fallback, or 502; never an error
 	 */
 	public Mono<Outcome> lookup(Zone zone, String clientIp, Deadline deadline) {
+		this.onUse.run();
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			AtomicInteger attempts = new AtomicInteger();

@@ -34,11 +34,23 @@ public final class UpstreamLookup implements ZoneLookup {
 
 	private final ObjectReader reader;
 
+	private final Runnable onUse;
+
 	private final Runnable onRetry;
 
+	/**
+	 * A lookup.
+	 * @param exchange the blocking client
+	 * @param properties the upstream's settings
+	 * @param clock the local clock, for fallbacks
+	 * @param mapper the application's mapper
+	 * @param onUse told of each lookup: the health probe starts at the first
+	 * @param onRetry told of each retry
+	 */
 	UpstreamLookup(Exchange exchange, UpstreamProperties properties, WorldClock clock, JsonMapper mapper,
-			Runnable onRetry) {
+			Runnable onUse, Runnable onRetry) {
 		this.exchange = exchange;
+		this.onUse = onUse;
 		this.baseUrl = properties.baseUrl();
 		this.retries = Retries.of(properties);
 		this.fallback = new Fallback(properties.fallback(), clock);
@@ -47,7 +59,8 @@ public final class UpstreamLookup implements ZoneLookup {
 	}
 
 	/**
-	 * The lookup of a worker process: a client of its own, no Spring context.
+	 * The lookup of a worker process: a client of its own, no Spring context, no health
+	 * probe.
 	 * @param properties the upstream's settings
 	 * @param clock the local clock, for fallbacks
 	 * @param onRetry told of each retry
@@ -55,11 +68,13 @@ public final class UpstreamLookup implements ZoneLookup {
 	 */
 	public static UpstreamLookup standalone(UpstreamProperties properties, WorldClock clock, Runnable onRetry) {
 		return new UpstreamLookup(new RestClientExchange(RestClient.builder(), properties), properties, clock,
-				JsonMapper.builder().build(), onRetry);
+				JsonMapper.builder().build(), () -> {
+				}, onRetry);
 	}
 
 	@Override
 	public Outcome lookup(Zone zone, String clientIp, Deadline deadline) {
+		this.onUse.run();
 		long start = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			if (deadline.remainingNanos() <= 0) {

@@ -62,6 +62,12 @@ class UpstreamIntegrationTests {
 
 	static final String ONE_WORKER = "timefan.processes.workers=1";
 
+	/**
+	 * One health probe per context, at its first upstream lookup: no probe of
+	 * {@code Etc/UTC} lands among what a test counts.
+	 */
+	static final String ONE_PROBE = "timefan.upstream.health-interval=1h";
+
 	static final String FALLBACK_SUFFIX = "; answered from the local tz database";
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
@@ -153,6 +159,9 @@ class UpstreamIntegrationTests {
 
 		@Autowired
 		MeterRegistry registry;
+
+		@Autowired
+		UpstreamProbe probe;
 
 		RestTestClient client;
 
@@ -248,7 +257,9 @@ class UpstreamIntegrationTests {
 		 * Before a context's first test, waits until every strategy has answered from the
 		 * upstream once. A first call runs cold code (the worker process even makes its
 		 * client after its hello): on a busy machine it can take longer than a short
-		 * deadline, which is no failure of what these tests assert.
+		 * deadline, which is no failure of what these tests assert. The first lookup
+		 * started the health probe: its one probe is awaited too, so that it is not among
+		 * the requests a test counts.
 		 */
 		@BeforeEach
 		void warmEveryStrategyThenResetTheUpstream() {
@@ -256,6 +267,7 @@ class UpstreamIntegrationTests {
 				strategies().forEach((strategy) -> await().atMost(Duration.ofSeconds(60))
 					.untilAsserted(() -> assertThat(summary(item(batch(strategy, "Etc/UTC"), 0)))
 						.isEqualTo(tuple("Etc/UTC", 200, "upstream", null))));
+				await().atMost(Duration.ofSeconds(60)).until(() -> this.probe.last() != null);
 			}
 			UPSTREAM.reset();
 		}
@@ -263,7 +275,7 @@ class UpstreamIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = ONE_WORKER)
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE })
 	class WithFallback extends AgainstScriptedUpstream {
 
 		@EachStrategy
@@ -368,7 +380,7 @@ class UpstreamIntegrationTests {
 	 * deadline rather than being retried.
 	 */
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER,
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE,
 			"timefan.upstream.fallback=false", "timefan.batch.timeout=3s", "timefan.upstream.call-timeout=10s" })
 	class WithoutFallback extends AgainstScriptedUpstream {
 
@@ -436,8 +448,8 @@ class UpstreamIntegrationTests {
 	 * calls short.
 	 */
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { ONE_WORKER, "timefan.upstream.fallback=false", "timefan.upstream.call-timeout=1s" })
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE,
+			"timefan.upstream.fallback=false", "timefan.upstream.call-timeout=1s" })
 	class CallerTerms extends AgainstScriptedUpstream {
 
 		@ParameterizedTest(name = "{0} {1}")
@@ -462,7 +474,7 @@ class UpstreamIntegrationTests {
 	/** The test configuration's upstream: a port where nothing listens. */
 	@Nested
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { ONE_WORKER, "timefan.upstream.fallback=false" })
+			properties = { ONE_WORKER, ONE_PROBE, "timefan.upstream.fallback=false" })
 	class RefusedWithoutFallback extends Running {
 
 		@EachStrategy
