@@ -4,15 +4,25 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import dev.timefan.time.Zone;
+import dev.timefan.time.ZoneCatalog;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.ResourceAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +63,32 @@ class UpstreamFailureTests {
 		assertThat(failure.getMessage()).isEqualTo(reason).doesNotContain(ADDRESS, "Exception");
 		assertThat(failure.detail()).contains(cause.getClass().getName(), ADDRESS);
 		assertThat(failure.retryable()).isTrue();
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void eachFailedCallIsLoggedForOperatorsAtDebugOnly(CapturedOutput output) {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		String logger = UpstreamFailure.class.getName();
+		UpstreamFailure failure = UpstreamFailure.io(new ConnectException("Connection refused: " + ADDRESS));
+		Zone kolkata = ZoneCatalog.load().find("Asia/Kolkata");
+		URI baseUrl = URI.create("http://upstream.internal:8081/api");
+		try {
+			logging.setLogLevel(logger, LogLevel.INFO);
+			failure.logAttempt(baseUrl, kolkata, 1);
+			assertThat(output.getAll()).doesNotContain(ADDRESS);
+
+			logging.setLogLevel(logger, LogLevel.DEBUG);
+			failure.logAttempt(baseUrl, kolkata, 2);
+			assertThat(output.getAll().lines().filter((line) -> line.contains(ADDRESS))).singleElement()
+				.satisfies((line) -> assertThat(line).contains("DEBUG",
+						"Upstream http://upstream.internal:8081/api failed Asia/Kolkata (attempt 2): "
+								+ "upstream refused the connection; java.net.ConnectException: Connection refused: "
+								+ ADDRESS));
+		}
+		finally {
+			logging.setLogLevel(logger, null);
+		}
 	}
 
 	@ParameterizedTest(name = "{0}")
