@@ -1,5 +1,6 @@
 package dev.timefan.upstream;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -18,11 +19,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The upstream source for {@code reactive}: the same calls, retries and fallback as
  * {@link UpstreamLookup}, without a thread per item. Waits are Reactor timers; nothing
- * here blocks.
+ * here blocks. Each failed call is logged at DEBUG with its detail; the item carries only
+ * its caller-terms reason.
  */
 public final class ReactiveUpstream {
 
 	private final Function<Zone, Mono<Reply>> exchange;
+
+	private final URI baseUrl;
 
 	private final Duration callTimeout;
 
@@ -32,11 +36,24 @@ public final class ReactiveUpstream {
 
 	private final ObjectReader reader;
 
+	private final Runnable onUse;
+
 	private final Runnable onRetry;
 
+	/**
+	 * A lookup.
+	 * @param exchange the non-blocking client's call
+	 * @param properties the upstream's settings
+	 * @param clock the local clock, for fallbacks
+	 * @param mapper the application's mapper
+	 * @param onUse told of each lookup: the health probe starts at the first
+	 * @param onRetry told of each retry
+	 */
 	ReactiveUpstream(Function<Zone, Mono<Reply>> exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, Runnable onRetry) {
+			JsonMapper mapper, Runnable onUse, Runnable onRetry) {
 		this.exchange = exchange;
+		this.onUse = onUse;
+		this.baseUrl = properties.baseUrl();
 		this.callTimeout = properties.callTimeout();
 		this.retries = Retries.of(properties);
 		this.fallback = new Fallback(properties.fallback(), clock);
@@ -53,6 +70,7 @@ public final class ReactiveUpstream {
 	 * @return the outcome: upstream, fallback, or 502; never an error
 	 */
 	public Mono<Outcome> lookup(Zone zone, String clientIp, Deadline deadline) {
+		this.onUse.run();
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			AtomicInteger attempts = new AtomicInteger();
@@ -72,6 +90,7 @@ public final class ReactiveUpstream {
 				.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), UpstreamFailure::io)
 				.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 					UpstreamFailure failure = (UpstreamFailure) signal.failure();
+					failure.logAttempt(this.baseUrl, zone, attempts.get());
 					Duration delay = this.retries.delayAfter(attempts.get(), failure, deadline.remainingNanos());
 					if (delay == null) {
 						return Mono.error(failure);

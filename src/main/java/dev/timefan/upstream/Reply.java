@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One answer of the upstream, as either client received it, and what it means: a time
- * object for the zone asked, or an {@link UpstreamFailure}.
+ * object for the zone asked, or an {@link UpstreamFailure} that tells callers what was
+ * wrong in its own words and quotes the body only in its detail, for operators.
  *
  * @param status the HTTP status
  * @param retryAfter the {@code Retry-After} header, if any
@@ -53,53 +54,53 @@ record Reply(int status, @Nullable String retryAfter, byte[] body) {
 	 * @param clientIp the caller's address
 	 * @param reader from {@link #reader}
 	 * @return the time object
-	 * @throws UpstreamFailure for a status other than 2xx, or a body that is not a valid
-	 * time object of that zone
+	 * @throws UpstreamFailure for a status other than 2xx, a body over the limit, a body
+	 * that is not a valid time object, or the time object of another zone
 	 */
 	TimeObject read(Zone zone, String clientIp, ObjectReader reader) throws UpstreamFailure {
 		if (this.status < 200 || this.status > 299) {
-			throw UpstreamFailure.status(this.status, retryAfter(this.retryAfter));
+			throw UpstreamFailure.status(this.status, retryAfter(this.retryAfter), this.body);
 		}
 		if (this.body.length > MAX_BODY) {
-			throw UpstreamFailure.invalidBody("a body over " + MAX_BODY + " bytes");
+			throw UpstreamFailure.tooLarge(MAX_BODY);
 		}
 		TimeObject time;
 		try {
 			time = reader.readValue(this.body);
 		}
 		catch (JacksonException ex) {
-			throw UpstreamFailure.invalidBody(ex.getOriginalMessage());
+			throw UpstreamFailure.notATimeObject(ex.getOriginalMessage(), this.body);
 		}
 		if (time == null) {
-			throw UpstreamFailure.invalidBody("null");
+			throw UpstreamFailure.notATimeObject("null", this.body);
 		}
-		validate(zone, time);
+		validate(zone, time, this.body);
 		return time.withClientIp(clientIp);
 	}
 
-	private static void validate(Zone zone, TimeObject time) throws UpstreamFailure {
+	private static void validate(Zone zone, TimeObject time, byte[] body) throws UpstreamFailure {
 		if (time.timezone() == null || !time.timezone().equalsIgnoreCase(zone.name())) {
-			throw UpstreamFailure.invalidBody("timezone '" + time.timezone() + "' is not '" + zone.name() + "'");
+			throw UpstreamFailure.wrongZone(time.timezone(), zone);
 		}
 		if (time.utcOffset() == null || !UTC_OFFSET.matcher(time.utcOffset()).matches()) {
-			throw UpstreamFailure.invalidBody("utc_offset '" + time.utcOffset() + "'");
+			throw UpstreamFailure.notATimeObject("utc_offset '" + time.utcOffset() + "'", body);
 		}
 		if (time.abbreviation() == null) {
-			throw UpstreamFailure.invalidBody("abbreviation is null");
+			throw UpstreamFailure.notATimeObject("abbreviation is null", body);
 		}
-		timestamp("datetime", time.datetime());
-		timestamp("utc_datetime", time.utcDatetime());
+		timestamp("datetime", time.datetime(), body);
+		timestamp("utc_datetime", time.utcDatetime(), body);
 	}
 
-	private static void timestamp(String field, @Nullable String value) throws UpstreamFailure {
+	private static void timestamp(String field, @Nullable String value, byte[] body) throws UpstreamFailure {
+		if (value == null) {
+			throw UpstreamFailure.notATimeObject(field + " is null", body);
+		}
 		try {
-			if (value == null) {
-				throw UpstreamFailure.invalidBody(field + " is null");
-			}
 			OffsetDateTime.parse(value);
 		}
 		catch (DateTimeException ex) {
-			throw UpstreamFailure.invalidBody(field + " '" + value + "'");
+			throw UpstreamFailure.notATimeObject(field + " '" + value + "'", body);
 		}
 	}
 

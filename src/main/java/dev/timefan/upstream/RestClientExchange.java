@@ -1,8 +1,8 @@
 package dev.timefan.upstream;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +51,7 @@ final class RestClientExchange implements Exchange {
 	@Override
 	public Reply call(Zone zone, Deadline deadline) throws UpstreamFailure, InterruptedException {
 		if (!this.connections.tryAcquire(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
-			throw UpstreamFailure.io(new IOException(
-					"all " + this.properties.maxConnections() + " connections stayed busy until the deadline"));
+			throw UpstreamFailure.busy(this.properties.maxConnections());
 		}
 		try {
 			ZonePath path = ZonePath.of(zone);
@@ -68,8 +67,11 @@ final class RestClientExchange implements Exchange {
 			if (Thread.interrupted() || causedBy(ex, InterruptedException.class)) {
 				throw new InterruptedException("the batch deadline passed");
 			}
-			throw causedBy(ex, HttpTimeoutException.class) ? UpstreamFailure.timeout(this.properties.callTimeout())
-					: UpstreamFailure.io(ex);
+			// A connect timeout is a timeout too, but of reaching the upstream: io() says
+			// so.
+			boolean callTimedOut = causedBy(ex, HttpTimeoutException.class)
+					&& !causedBy(ex, HttpConnectTimeoutException.class);
+			throw callTimedOut ? UpstreamFailure.timeout(this.properties.callTimeout()) : UpstreamFailure.io(ex);
 		}
 		finally {
 			this.connections.release();

@@ -1,5 +1,8 @@
 package dev.timefan.upstream;
 
+import java.time.Clock;
+
+import dev.timefan.fanout.FanoutProperties;
 import dev.timefan.fanout.Source;
 import dev.timefan.fanout.SourceLookup;
 import dev.timefan.time.WorldClock;
@@ -14,7 +17,8 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The upstream source's clients, lookups, retry counter and health.
+ * The upstream source's clients, lookups, retry counter, and its health: a background
+ * probe that every lookup wakes, and the indicator that reads it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UpstreamProperties.class)
@@ -31,10 +35,17 @@ class UpstreamConfiguration {
 	}
 
 	@Bean
+	UpstreamProbe upstreamProbe(RestClientExchange exchange, UpstreamProperties properties, FanoutProperties fanout,
+			ZoneCatalog catalog, JsonMapper mapper, Clock clock) {
+		boolean defaultSource = Source.requested(fanout.source()) == Source.UPSTREAM;
+		return new UpstreamProbe(exchange, properties, defaultSource, catalog, mapper, clock);
+	}
+
+	@Bean
 	SourceLookup upstreamSource(RestClientExchange exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, UpstreamMetrics metrics) {
-		return new SourceLookup(Source.UPSTREAM,
-				new UpstreamLookup(exchange, properties, clock, mapper, () -> metrics.retried("restclient", 1)));
+			JsonMapper mapper, UpstreamMetrics metrics, UpstreamProbe probe) {
+		return new SourceLookup(Source.UPSTREAM, new UpstreamLookup(exchange, properties, clock, mapper, probe::inUse,
+				() -> metrics.retried("restclient", 1)));
 	}
 
 	@Bean
@@ -44,14 +55,14 @@ class UpstreamConfiguration {
 
 	@Bean
 	ReactiveUpstream reactiveUpstream(WebClientExchange exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, UpstreamMetrics metrics) {
-		return new ReactiveUpstream(exchange::call, properties, clock, mapper, () -> metrics.retried("webclient", 1));
+			JsonMapper mapper, UpstreamMetrics metrics, UpstreamProbe probe) {
+		return new ReactiveUpstream(exchange::call, properties, clock, mapper, probe::inUse,
+				() -> metrics.retried("webclient", 1));
 	}
 
 	@Bean
-	UpstreamHealthIndicator upstreamHealthIndicator(RestClientExchange exchange, UpstreamProperties properties,
-			ZoneCatalog catalog, JsonMapper mapper) {
-		return new UpstreamHealthIndicator(exchange, properties, catalog, mapper);
+	UpstreamHealthIndicator upstreamHealthIndicator(UpstreamProbe probe, UpstreamProperties properties) {
+		return new UpstreamHealthIndicator(probe, properties);
 	}
 
 }

@@ -1,20 +1,25 @@
 package dev.timefan.upstream;
 
-import dev.timefan.fanout.Deadline;
-import dev.timefan.time.Zone;
-import dev.timefan.time.ZoneCatalog;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * {@code upstream} under {@code /actuator/health}: asks the upstream for {@code Etc/UTC}
- * once per health check, without retries. The upstream is an optional dependency: when it
- * fails this reports {@code DEGRADED}, a status the health aggregate ignores, so neither
- * the service's health nor its liveness or readiness go down for it.
+ * {@code upstream} under {@code /actuator/health}: the last result of
+ * {@link UpstreamProbe}, read without calling the upstream, so a health check costs
+ * nothing and never waits for it.
+ * <ul>
+ * <li>{@code UNKNOWN} until a probe has ended: the upstream source has not been used, or
+ * its first probe is under way. The default status order puts {@code UNKNOWN} below
+ * {@code UP}, so the aggregate stays {@code UP}.</li>
+ * <li>{@code UP} when the last probe got a valid time object.</li>
+ * <li>{@code DEGRADED}, with the failure in the caller's terms, when it did not. The
+ * upstream is an optional dependency, and {@code DEGRADED} is in no status order: the
+ * aggregate ignores it, so neither the service's health nor its liveness or readiness go
+ * down for it.</li>
+ * </ul>
+ * Details name no address: {@code lastChecked} (an ISO instant), {@code fallback}, and
+ * for a failure its {@code error}.
  */
 class UpstreamHealthIndicator implements HealthIndicator {
 
@@ -22,43 +27,33 @@ class UpstreamHealthIndicator implements HealthIndicator {
 	static final Status DEGRADED = new Status("DEGRADED",
 			"the upstream fails; source=upstream items fall back or fail with 502");
 
-	private static final String PROBE_ZONE = "Etc/UTC";
+	static final String NOT_USED = "not probed: the upstream source has not been used";
 
-	private final Exchange exchange;
+	static final String FIRST_PROBE = "not probed yet: the first probe is under way";
 
-	private final UpstreamProperties properties;
+	private final UpstreamProbe probe;
 
-	private final Zone probe;
+	private final boolean fallback;
 
-	private final ObjectReader reader;
-
-	UpstreamHealthIndicator(Exchange exchange, UpstreamProperties properties, ZoneCatalog catalog, JsonMapper mapper) {
-		this.exchange = exchange;
-		this.properties = properties;
-		Zone utc = catalog.find(PROBE_ZONE);
-		if (utc == null) {
-			throw new IllegalStateException("the tz database has no " + PROBE_ZONE);
-		}
-		this.probe = utc;
-		this.reader = Reply.reader(mapper);
+	UpstreamHealthIndicator(UpstreamProbe probe, UpstreamProperties properties) {
+		this.probe = probe;
+		this.fallback = properties.fallback();
 	}
 
 	@Override
 	public Health health() {
-		Health.Builder health = Health.up();
-		try {
-			this.exchange.call(this.probe, Deadline.after(this.properties.callTimeout()))
-				.read(this.probe, "health", this.reader);
+		UpstreamProbe.Result last = this.probe.last();
+		if (last == null) {
+			return Health.unknown()
+				.withDetail("reason", this.probe.probing() ? FIRST_PROBE : NOT_USED)
+				.withDetail("fallback", this.fallback)
+				.build();
 		}
-		catch (UpstreamFailure ex) {
-			health = Health.status(DEGRADED).withDetail("error", "upstream " + ex.getMessage());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			health = Health.unknown().withDetail("error", "interrupted");
-		}
-		return health.withDetail("baseUrl", this.properties.baseUrl().toString())
-			.withDetail("fallback", this.properties.fallback())
+		UpstreamFailure failure = last.failure();
+		Health.Builder health = (failure != null) ? Health.status(DEGRADED).withDetail("error", failure.getMessage())
+				: Health.up();
+		return health.withDetail("lastChecked", last.checked().toString())
+			.withDetail("fallback", this.fallback)
 			.build();
 	}
 

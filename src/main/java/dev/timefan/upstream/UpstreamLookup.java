@@ -1,5 +1,6 @@
 package dev.timefan.upstream;
 
+import java.net.URI;
 import java.time.Duration;
 
 import dev.timefan.fanout.Deadline;
@@ -18,11 +19,14 @@ import org.springframework.web.client.RestClient;
  * The upstream source for the strategies that block a thread per item ({@code threads},
  * {@code virtual}, and each worker process): call, retry while {@link Retries} allows,
  * then fall back. The batch deadline bounds it all: once it passes, or the thread is
- * interrupted for it, the item is 504.
+ * interrupted for it, the item is 504. Each failed call is logged at DEBUG with its
+ * detail; the item carries only its caller-terms reason.
  */
 public final class UpstreamLookup implements ZoneLookup {
 
 	private final Exchange exchange;
+
+	private final URI baseUrl;
 
 	private final Retries retries;
 
@@ -30,11 +34,24 @@ public final class UpstreamLookup implements ZoneLookup {
 
 	private final ObjectReader reader;
 
+	private final Runnable onUse;
+
 	private final Runnable onRetry;
 
+	/**
+	 * A lookup.
+	 * @param exchange the blocking client
+	 * @param properties the upstream's settings
+	 * @param clock the local clock, for fallbacks
+	 * @param mapper the application's mapper
+	 * @param onUse told of each lookup: the health probe starts at the first
+	 * @param onRetry told of each retry
+	 */
 	UpstreamLookup(Exchange exchange, UpstreamProperties properties, WorldClock clock, JsonMapper mapper,
-			Runnable onRetry) {
+			Runnable onUse, Runnable onRetry) {
 		this.exchange = exchange;
+		this.onUse = onUse;
+		this.baseUrl = properties.baseUrl();
 		this.retries = Retries.of(properties);
 		this.fallback = new Fallback(properties.fallback(), clock);
 		this.reader = Reply.reader(mapper);
@@ -42,7 +59,8 @@ public final class UpstreamLookup implements ZoneLookup {
 	}
 
 	/**
-	 * The lookup of a worker process: a client of its own, no Spring context.
+	 * The lookup of a worker process: a client of its own, no Spring context, no health
+	 * probe.
 	 * @param properties the upstream's settings
 	 * @param clock the local clock, for fallbacks
 	 * @param onRetry told of each retry
@@ -50,11 +68,13 @@ public final class UpstreamLookup implements ZoneLookup {
 	 */
 	public static UpstreamLookup standalone(UpstreamProperties properties, WorldClock clock, Runnable onRetry) {
 		return new UpstreamLookup(new RestClientExchange(RestClient.builder(), properties), properties, clock,
-				JsonMapper.builder().build(), onRetry);
+				JsonMapper.builder().build(), () -> {
+				}, onRetry);
 	}
 
 	@Override
 	public Outcome lookup(Zone zone, String clientIp, Deadline deadline) {
+		this.onUse.run();
 		long start = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			if (deadline.remainingNanos() <= 0) {
@@ -66,6 +86,7 @@ public final class UpstreamLookup implements ZoneLookup {
 				return Outcome.answered(Source.UPSTREAM, time, System.nanoTime() - start);
 			}
 			catch (UpstreamFailure ex) {
+				ex.logAttempt(this.baseUrl, zone, attempt);
 				failure = ex;
 			}
 			catch (InterruptedException ex) {

@@ -28,13 +28,17 @@ import org.springframework.core.env.PropertiesPropertySource;
  * {@code Retry-After} asks for longer and that still fits the batch deadline
  * @param maxConnections the calls in flight at once, per process: calls over it wait for
  * a connection until the batch deadline
+ * @param healthInterval how often the {@code upstream} health component's probe asks the
+ * upstream for {@code Etc/UTC} (one call, no retries), from start-up when
+ * {@code timefan.source} is {@code upstream}, else from the first lookup that asks for
+ * it; a health check only reads the last result
  */
 @ConfigurationProperties(UpstreamProperties.PREFIX)
 public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") URI baseUrl,
 		@DefaultValue("true") boolean fallback, @DefaultValue("1s") Duration connectTimeout,
 		@DefaultValue("2s") Duration callTimeout, @DefaultValue("3") int maxAttempts,
 		@DefaultValue("50ms") Duration backoff, @DefaultValue("1s") Duration maxBackoff,
-		@DefaultValue("256") int maxConnections) {
+		@DefaultValue("256") int maxConnections, @DefaultValue("10s") Duration healthInterval) {
 
 	static final String PREFIX = "timefan.upstream";
 
@@ -47,6 +51,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 		requirePositive("call-timeout", callTimeout);
 		requirePositive("backoff", backoff);
 		requirePositive("max-backoff", maxBackoff);
+		requirePositive("health-interval", healthInterval);
 		if (maxAttempts < 1) {
 			throw new IllegalArgumentException(PREFIX + ".max-attempts must be at least 1, not " + maxAttempts);
 		}
@@ -63,7 +68,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 
 	/**
 	 * The same settings as JVM options, for a worker process, with its share of the
-	 * connections.
+	 * connections; all but the health interval, since a worker does not probe.
 	 * @param connections the connections this process may open
 	 * @return {@code -Dtimefan.upstream.*=...} options
 	 */

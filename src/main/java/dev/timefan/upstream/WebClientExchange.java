@@ -1,7 +1,11 @@
 package dev.timefan.upstream;
 
+import java.time.Duration;
+
 import dev.timefan.time.Zone;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -24,7 +28,10 @@ final class WebClientExchange implements AutoCloseable {
 
 	private final WebClient client;
 
+	private final Duration callTimeout;
+
 	WebClientExchange(WebClient.Builder builder, UpstreamProperties properties) {
+		this.callTimeout = properties.callTimeout();
 		this.connections = ConnectionProvider.builder("timefan-upstream")
 			.maxConnections(properties.maxConnections())
 			// The reactive strategy bounds the calls it starts;
@@ -44,6 +51,8 @@ final class WebClientExchange implements AutoCloseable {
 	 * Calls the upstream once, when subscribed.
 	 * @param zone the zone
 	 * @return the answer, whatever its status; an {@link UpstreamFailure} when none came
+	 * (Netty's connect and read timeouts named as the JDK client's are) or its body was
+	 * over the limit
 	 */
 	Mono<Reply> call(Zone zone) {
 		ZonePath path = ZonePath.of(zone);
@@ -53,8 +62,27 @@ final class WebClientExchange implements AutoCloseable {
 				.defaultIfEmpty(EMPTY)
 				.map((body) -> new Reply(response.statusCode().value(),
 						response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), body)))
-			.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), (ex) -> (ex instanceof DataBufferLimitException)
-					? UpstreamFailure.invalidBody("a body over " + Reply.MAX_BODY + " bytes") : UpstreamFailure.io(ex));
+			.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), this::failure);
+	}
+
+	private UpstreamFailure failure(Throwable ex) {
+		if (ex instanceof DataBufferLimitException) {
+			return UpstreamFailure.tooLarge(Reply.MAX_BODY);
+		}
+		if (causedBy(ex, ReadTimeoutException.class)) {
+			return UpstreamFailure.timeout(this.callTimeout);
+		}
+		// Netty's connect timeout is a ConnectException, which io() takes for a refusal.
+		return causedBy(ex, ConnectTimeoutException.class) ? UpstreamFailure.unreachable(ex) : UpstreamFailure.io(ex);
+	}
+
+	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

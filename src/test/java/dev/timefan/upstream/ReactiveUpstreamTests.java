@@ -47,6 +47,8 @@ class ReactiveUpstreamTests {
 
 	private final AtomicInteger retries = new AtomicInteger();
 
+	private final AtomicInteger uses = new AtomicInteger();
+
 	@Test
 	void serverErrorIsRetriedAfterTheJitteredBackoff() {
 		Script script = new Script(() -> Mono.just(UNAVAILABLE), () -> Mono.just(OK));
@@ -61,6 +63,8 @@ class ReactiveUpstreamTests {
 			.verify(VERIFY);
 		assertThat(script.calls()).isEqualTo(2);
 		assertThat(this.retries).hasValue(1);
+		// The health probe is told once per lookup, not per call.
+		assertThat(this.uses).hasValue(1);
 	}
 
 	@Test
@@ -163,14 +167,26 @@ class ReactiveUpstreamTests {
 	}
 
 	@Test
+	void exchangeErrorsUntilTheAttemptsAreSpentFallBackSayingTheConnectionBroke() {
+		Script script = new Script(() -> Mono.error(new IllegalStateException("connection reset by 10.0.0.7:8081")));
+		StepVerifier.withVirtualTime(() -> upstream(script, true).lookup(KOLKATA, CALLER, farDeadline()))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(1))
+			.assertNext((outcome) -> assertFallback(outcome, "upstream connection broke (3 attempts)"))
+			.expectComplete()
+			.verify(VERIFY);
+		assertThat(script.calls()).isEqualTo(3);
+	}
+
+	@Test
 	void invalidBodyFallsBackWithoutRetrying() {
 		Script script = new Script(() -> Mono.just(new Reply(200, null, "{}".getBytes(StandardCharsets.UTF_8))));
 		StepVerifier.withVirtualTime(() -> upstream(script, true).lookup(KOLKATA, CALLER, farDeadline()))
 			.expectSubscription()
 			.assertNext((outcome) -> {
 				assertThat(outcome.source()).isEqualTo(Source.FALLBACK);
-				assertThat(outcome.error())
-					.startsWith("upstream answered an invalid time object: Missing creator property");
+				assertThat(outcome.error()).isEqualTo(
+						"upstream answered something that is not a time object; answered from the local tz database");
 			})
 			.expectComplete()
 			.verify(VERIFY);
@@ -194,8 +210,9 @@ class ReactiveUpstreamTests {
 	/** Call timeout 2 s, 3 attempts, backoff 100 ms capped at 100 ms. */
 	private ReactiveUpstream upstream(Script script, boolean fallback) {
 		UpstreamProperties properties = new UpstreamProperties(URI.create("http://upstream.invalid/api"), fallback,
-				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(100), Duration.ofMillis(100), 8);
-		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(),
+				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(100), Duration.ofMillis(100), 8,
+				Duration.ofSeconds(10));
+		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(), this.uses::incrementAndGet,
 				this.retries::incrementAndGet);
 	}
 

@@ -65,8 +65,9 @@ class ReplyTests {
 			199, false
 			""")
 	void statusOtherThan2xxIsAFailureRetryableForServerErrorsAndTooManyRequests(int status, boolean retryable) {
-		UpstreamFailure failure = failure(new Reply(status, null, bytes("{}")));
-		assertThat(failure.getMessage()).isEqualTo("answered HTTP " + status);
+		UpstreamFailure failure = failure(new Reply(status, null, bytes("{\"error\":\"SECRET\"}")));
+		assertThat(failure.getMessage()).isEqualTo("upstream answered HTTP " + status);
+		assertThat(failure.detail()).isEqualTo("HTTP " + status + "; body of 18 bytes: '{\"error\":\"SECRET\"}'");
 		assertThat(failure.retryable()).isEqualTo(retryable);
 		assertThat(failure.retryAfter()).isNull();
 	}
@@ -118,28 +119,41 @@ class ReplyTests {
 		assertThat(atLimit).hasSize(Reply.MAX_BODY);
 		assertThat(read(ok(atLimit)).timezone()).isEqualTo(KOLKATA);
 		byte[] overLimit = bytes(valid + " ".repeat(Reply.MAX_BODY - valid.length() + 1));
-		assertInvalid(ok(overLimit), "a body over 65536 bytes");
+		UpstreamFailure failure = failure(ok(overLimit));
+		assertThat(failure.getMessage()).isEqualTo("upstream answer was too large");
+		assertThat(failure.detail()).isEqualTo("a body over 65536 bytes");
+		assertThat(failure.retryable()).isFalse();
+	}
+
+	@Test
+	void bodyIsQuotedOnlyInTheDetailOnOneLineAndCutShort() {
+		String body = "SECRET\r\n12:00:00 WARN forged line " + "x".repeat(500);
+		UpstreamFailure failure = failure(ok(body));
+		assertThat(failure.getMessage()).isEqualTo("upstream answered something that is not a time object");
+		assertThat(failure.detail()).contains("body of 534 bytes: 'SECRET\\u000d\\u000a12:00:00 WARN forged line xxx")
+			.endsWith("x...'")
+			.doesNotContain("\r", "\n")
+			.hasSizeLessThan(500);
 	}
 
 	@Test
 	void bodyThatIsNotJsonIsInvalid() {
 		assertThat(invalid(ok("<html><body>Service Unavailable</body></html>")))
-			.startsWith("answered an invalid time object: Unexpected character ('<' (code 60))");
+			.startsWith("Unexpected character ('<' (code 60))");
 	}
 
 	@Test
 	void emptyOrNullBodyIsInvalid() {
-		assertThat(invalid(ok(""))).startsWith("answered an invalid time object: ");
-		assertThat(invalid(new Reply(204, null, new byte[0]))).startsWith("answered an invalid time object: ");
+		assertThat(invalid(ok(""))).isNotEmpty();
+		assertThat(invalid(new Reply(204, null, new byte[0]))).doesNotContain("body of");
 		assertInvalid(ok("null"), "null");
 	}
 
 	@Test
 	void jsonThatIsNoTimeObjectIsInvalid() {
-		assertThat(invalid(ok("{\"error\":\"unknown location\"}")))
-			.startsWith("answered an invalid time object: Missing creator property 'utc_offset'");
-		assertThat(invalid(ok("[]"))).startsWith("answered an invalid time object: ");
-		assertThat(invalid(ok("\"Asia/Kolkata\""))).startsWith("answered an invalid time object: ");
+		assertThat(invalid(ok("{\"error\":\"unknown location\"}"))).startsWith("Missing creator property 'utc_offset'");
+		assertThat(invalid(ok("[]"))).isNotEmpty();
+		assertThat(invalid(ok("\"Asia/Kolkata\""))).isNotEmpty();
 	}
 
 	@ParameterizedTest(name = "without {0}")
@@ -147,19 +161,19 @@ class ReplyTests {
 			"dst_until", "client_ip" })
 	void timeObjectMissingAFieldIsInvalid(String field) {
 		assertThat(invalid(ok(edited((time) -> time.remove(field)))))
-			.startsWith("answered an invalid time object: Missing creator property '" + field + "'");
+			.startsWith("Missing creator property '" + field + "'");
 	}
 
 	@ParameterizedTest(name = "{0} null")
 	@ValueSource(strings = { "unixtime", "day_of_year", "raw_offset", "dst" })
 	void timeObjectWithANullNumberOrFlagIsInvalid(String field) {
-		assertThat(invalid(ok(edited((time) -> time.putNull(field))))).startsWith("answered an invalid time object: ");
+		assertThat(invalid(ok(edited((time) -> time.putNull(field))))).isNotEmpty();
 	}
 
 	@Test
-	void timeObjectOfAnotherZoneIsInvalid() {
-		assertInvalid(ok(ScriptedUpstream.body("Asia/Dhaka")), "timezone 'Asia/Dhaka' is not 'Asia/Kolkata'");
-		assertInvalid(ok(edited((time) -> time.putNull("timezone"))), "timezone 'null' is not 'Asia/Kolkata'");
+	void timeObjectOfAnotherZoneIsTheWrongZone() {
+		assertWrongZone(ok(ScriptedUpstream.body("Asia/Dhaka")), "timezone 'Asia/Dhaka' is not 'Asia/Kolkata'");
+		assertWrongZone(ok(edited((time) -> time.putNull("timezone"))), "timezone 'null' is not 'Asia/Kolkata'");
 	}
 
 	@Test
@@ -195,10 +209,8 @@ class ReplyTests {
 
 	@Test
 	void timeObjectWithFieldsOfTheWrongTypeIsInvalid() {
-		assertThat(invalid(ok(edited((time) -> time.put("dst", "yes")))))
-			.startsWith("answered an invalid time object: ");
-		assertThat(invalid(ok(edited((time) -> time.put("unixtime", "soon")))))
-			.startsWith("answered an invalid time object: ");
+		assertThat(invalid(ok(edited((time) -> time.put("dst", "yes"))))).isNotEmpty();
+		assertThat(invalid(ok(edited((time) -> time.put("unixtime", "soon"))))).isNotEmpty();
 	}
 
 	@Test
@@ -247,15 +259,27 @@ class ReplyTests {
 		return failure;
 	}
 
-	/** The message of an invalid body's failure, which is never retried. */
+	/**
+	 * The detail of the failure of a body that is no time object, which says only that to
+	 * callers and is never retried.
+	 */
 	private String invalid(Reply reply) {
 		UpstreamFailure failure = failure(reply);
+		assertThat(failure.getMessage()).isEqualTo("upstream answered something that is not a time object");
 		assertThat(failure.retryable()).isFalse();
-		return failure.getMessage();
+		return failure.detail();
 	}
 
+	/** Invalid for the reason given, the body quoted after it. */
 	private void assertInvalid(Reply reply, String why) {
-		assertThat(invalid(reply)).isEqualTo("answered an invalid time object: " + why);
+		assertThat(invalid(reply)).startsWith(why + "; body of ");
+	}
+
+	private void assertWrongZone(Reply reply, String detail) {
+		UpstreamFailure failure = failure(reply);
+		assertThat(failure.getMessage()).isEqualTo("upstream answered the time of another zone");
+		assertThat(failure.detail()).isEqualTo(detail);
+		assertThat(failure.retryable()).isFalse();
 	}
 
 }

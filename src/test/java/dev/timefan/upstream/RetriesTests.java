@@ -75,7 +75,7 @@ class RetriesTests {
 
 	@Test
 	void invalidBodyIsNotRetried() {
-		assertThat(this.retries.delayAfter(1, UpstreamFailure.invalidBody("null"), PLENTY)).isNull();
+		assertThat(this.retries.delayAfter(1, UpstreamFailure.notATimeObject("null", new byte[0]), PLENTY)).isNull();
 	}
 
 	@ParameterizedTest(name = "HTTP {0}")

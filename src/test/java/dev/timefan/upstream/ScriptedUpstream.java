@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,15 @@ public final class ScriptedUpstream implements AutoCloseable {
 			}
 		}
 		return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + this.server.getPort() + "/api";
+	}
+
+	/**
+	 * Where this upstream listens, as it shows in a URL or an exception's message; starts
+	 * the server on first use.
+	 * @return {@code 127.0.0.1:<port>}
+	 */
+	public String hostAndPort() {
+		return URI.create(baseUrl()).getAuthority();
 	}
 
 	/** Forgets every script and everything recorded. */

@@ -62,9 +62,21 @@ class UpstreamIntegrationTests {
 
 	static final String ONE_WORKER = "timefan.processes.workers=1";
 
+	/**
+	 * One health probe per context, at its first upstream lookup: no probe of
+	 * {@code Etc/UTC} lands among what a test counts.
+	 */
+	static final String ONE_PROBE = "timefan.upstream.health-interval=1h";
+
 	static final String FALLBACK_SUFFIX = "; answered from the local tz database";
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** Put by {@link Fault} where the upstream's words go: no caller may see it. */
+	static final String SECRET = "UPSTREAMSECRET";
+
+	/** The test configuration's upstream, where nothing listens. */
+	static final String REFUSING_UPSTREAM = "127.0.0.1:9";
 
 	/** The client each strategy's upstream calls are counted under. */
 	static final Map<String, String> CLIENTS = Map.of("threads", "restclient", "virtual", "restclient", "processes",
@@ -75,7 +87,15 @@ class UpstreamIntegrationTests {
 	}
 
 	static Stream<Arguments> strategiesAndBadBodies() {
-		return strategies().flatMap((strategy) -> Stream.of(BadBody.values()).map((bad) -> arguments(strategy, bad)));
+		return strategiesAnd(Stream.of(Fault.values()).filter(Fault::badBody).toList());
+	}
+
+	static Stream<Arguments> strategiesAndFaults() {
+		return strategiesAnd(List.of(Fault.values()));
+	}
+
+	private static Stream<Arguments> strategiesAnd(List<Fault> faults) {
+		return strategies().flatMap((strategy) -> faults.stream().map((fault) -> arguments(strategy, fault)));
 	}
 
 	@AfterAll
@@ -98,6 +118,18 @@ class UpstreamIntegrationTests {
 		assertThat(time.get("timezone").asString()).isEqualTo(zone);
 		assertThat(time.get("client_ip").asString()).isEqualTo(CLIENT_IP);
 		assertThat(time.get("unixtime").asLong()).isCloseTo(Instant.now().getEpochSecond(), within(300L));
+	}
+
+	/**
+	 * A reason as callers get it: the one expected, in words, with nothing internal: no
+	 * upstream's words, no address, no exception or package name.
+	 */
+	static void assertCallerTerms(String reason, String expected) {
+		assertThat(reason).isEqualTo(expected)
+			.doesNotContain(SECRET, UPSTREAM.hostAndPort(), REFUSING_UPSTREAM, "localhost", "http:", "java.",
+					"tools.jackson", "io.netty", "reactor.", "org.springframework")
+			.doesNotContainPattern("[A-Z][a-z]+(Exception|Error)")
+			.doesNotContainPattern("\\d+\\.\\d+\\.\\d+\\.\\d+");
 	}
 
 	/** An item as (zone, status, source, error). */
@@ -127,6 +159,9 @@ class UpstreamIntegrationTests {
 
 		@Autowired
 		MeterRegistry registry;
+
+		@Autowired
+		UpstreamProbe probe;
 
 		RestTestClient client;
 
@@ -222,7 +257,9 @@ class UpstreamIntegrationTests {
 		 * Before a context's first test, waits until every strategy has answered from the
 		 * upstream once. A first call runs cold code (the worker process even makes its
 		 * client after its hello): on a busy machine it can take longer than a short
-		 * deadline, which is no failure of what these tests assert.
+		 * deadline, which is no failure of what these tests assert. The first lookup
+		 * started the health probe: its one probe is awaited too, so that it is not among
+		 * the requests a test counts.
 		 */
 		@BeforeEach
 		void warmEveryStrategyThenResetTheUpstream() {
@@ -230,6 +267,7 @@ class UpstreamIntegrationTests {
 				strategies().forEach((strategy) -> await().atMost(Duration.ofSeconds(60))
 					.untilAsserted(() -> assertThat(summary(item(batch(strategy, "Etc/UTC"), 0)))
 						.isEqualTo(tuple("Etc/UTC", 200, "upstream", null))));
+				await().atMost(Duration.ofSeconds(60)).until(() -> this.probe.last() != null);
 			}
 			UPSTREAM.reset();
 		}
@@ -237,7 +275,7 @@ class UpstreamIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = ONE_WORKER)
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE })
 	class WithFallback extends AgainstScriptedUpstream {
 
 		@EachStrategy
@@ -288,23 +326,22 @@ class UpstreamIntegrationTests {
 			JsonNode item = item(batch, 0);
 			assertThat(item.get("status").asInt()).isEqualTo(200);
 			assertThat(item.get("source").asString()).isEqualTo("fallback");
-			assertThat(item.get("error").asString()).startsWith("upstream call failed: IOException")
-				.endsWith("(3 attempts)" + FALLBACK_SUFFIX);
+			assertCallerTerms(item.get("error").asString(), "upstream connection broke (3 attempts)" + FALLBACK_SUFFIX);
 			assertAnsweredLocally(item, "Africa/Lagos");
 			assertThat(fallbacks(strategy)).isEqualTo(fallbacksBefore + 1);
 		}
 
 		@ParameterizedTest(name = "{0} {1}")
 		@MethodSource("dev.timefan.upstream.UpstreamIntegrationTests#strategiesAndBadBodies")
-		void answerThatIsNoTimeObjectOfTheZoneFallsBackWithoutRetrying(String strategy, BadBody bad) {
-			String target = UPSTREAM.script(BadBody.ZONE, bad.step());
+		void answerThatIsNoTimeObjectOfTheZoneFallsBackWithoutRetrying(String strategy, Fault bad) {
+			String target = UPSTREAM.script(Fault.ZONE, bad.step());
 			double retriesBefore = retries(strategy);
-			JsonNode batch = batch(strategy, BadBody.ZONE);
+			JsonNode batch = batch(strategy, Fault.ZONE);
 			JsonNode item = item(batch, 0);
 			assertThat(item.get("status").asInt()).isEqualTo(200);
 			assertThat(item.get("source").asString()).isEqualTo("fallback");
-			assertThat(item.get("error").asString()).isEqualTo(bad.reason() + FALLBACK_SUFFIX);
-			assertAnsweredLocally(item, BadBody.ZONE);
+			assertCallerTerms(item.get("error").asString(), bad.reason() + FALLBACK_SUFFIX);
+			assertAnsweredLocally(item, Fault.ZONE);
 			assertThat(UPSTREAM.requests(target)).isOne();
 			assertThat(retries(strategy)).isEqualTo(retriesBefore);
 		}
@@ -343,7 +380,7 @@ class UpstreamIntegrationTests {
 	 * deadline rather than being retried.
 	 */
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER,
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE,
 			"timefan.upstream.fallback=false", "timefan.batch.timeout=3s", "timefan.upstream.call-timeout=10s" })
 	class WithoutFallback extends AgainstScriptedUpstream {
 
@@ -392,15 +429,44 @@ class UpstreamIntegrationTests {
 
 		@ParameterizedTest(name = "{0} {1}")
 		@MethodSource("dev.timefan.upstream.UpstreamIntegrationTests#strategiesAndBadBodies")
-		void answerThatIsNoTimeObjectOfTheZoneIs502(String strategy, BadBody bad) {
-			String target = UPSTREAM.script(BadBody.ZONE, bad.step());
-			JsonNode batch = batch(strategy, BadBody.ZONE);
-			assertThat(summary(item(batch, 0))).isEqualTo(tuple(BadBody.ZONE, 502, null, bad.reason()));
+		void answerThatIsNoTimeObjectOfTheZoneIs502(String strategy, Fault bad) {
+			String target = UPSTREAM.script(Fault.ZONE, bad.step());
+			JsonNode batch = batch(strategy, Fault.ZONE);
+			assertThat(summary(item(batch, 0))).isEqualTo(tuple(Fault.ZONE, 502, null, bad.reason()));
 			assertThat(UPSTREAM.requests(target)).isOne();
 
-			JsonNode problem = assertProblem(single(strategy, BadBody.ZONE), 502,
-					"urn:timefan:problem:upstream-failed");
-			assertThat(problem.get("detail").asString()).isEqualTo(bad.reason());
+			JsonNode problem = assertProblem(single(strategy, Fault.ZONE), 502, "urn:timefan:problem:upstream-failed");
+			assertCallerTerms(problem.get("detail").asString(), bad.reason());
+		}
+
+	}
+
+	/**
+	 * Every way the upstream fails, through every strategy, without a fallback: the items
+	 * and problems say what failed in the caller's terms and nothing of the upstream's
+	 * words, its address or this service's insides. A call timeout of 1 s keeps the held
+	 * calls short.
+	 */
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE,
+			"timefan.upstream.fallback=false", "timefan.upstream.call-timeout=1s" })
+	class CallerTerms extends AgainstScriptedUpstream {
+
+		@ParameterizedTest(name = "{0} {1}")
+		@MethodSource("dev.timefan.upstream.UpstreamIntegrationTests#strategiesAndFaults")
+		void noFailureTellsTheCallerAnythingInternal(String strategy, Fault fault) {
+			UPSTREAM.script(Fault.ZONE, fault.step());
+			JsonNode batch = batch(strategy, Fault.ZONE, "Asia/Kolkata");
+			assertThat(items(batch)).extracting(UpstreamIntegrationTests::summary)
+				.containsExactly(tuple(Fault.ZONE, 502, null, fault.reason()),
+						tuple("Asia/Kolkata", 200, "upstream", null));
+			assertCallerTerms(item(batch, 0).get("error").asString(), fault.reason());
+			assertThat(JSON.writeValueAsString(batch)).doesNotContain(SECRET, UPSTREAM.hostAndPort());
+
+			Answer single = single(strategy, Fault.ZONE);
+			JsonNode problem = assertProblem(single, 502, "urn:timefan:problem:upstream-failed");
+			assertCallerTerms(problem.get("detail").asString(), fault.reason());
+			assertThat(single.body()).doesNotContain(SECRET, UPSTREAM.hostAndPort());
 		}
 
 	}
@@ -408,7 +474,7 @@ class UpstreamIntegrationTests {
 	/** The test configuration's upstream: a port where nothing listens. */
 	@Nested
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { ONE_WORKER, "timefan.upstream.fallback=false" })
+			properties = { ONE_WORKER, ONE_PROBE, "timefan.upstream.fallback=false" })
 	class RefusedWithoutFallback extends Running {
 
 		@EachStrategy
@@ -418,53 +484,71 @@ class UpstreamIntegrationTests {
 				assertThat(item.get("status").asInt()).isEqualTo(502);
 				assertThat(item.has("source")).isFalse();
 				assertThat(item.has("time")).isFalse();
-				assertThat(item.get("error").asString()).startsWith("upstream call failed: ConnectException")
-					.endsWith("(3 attempts)");
+				assertCallerTerms(item.get("error").asString(), "upstream refused the connection (3 attempts)");
 			});
 			assertThat(batch.get("failed").asInt()).isEqualTo(2);
 
-			JsonNode problem = assertProblem(single(strategy, "Asia/Kolkata"), 502,
-					"urn:timefan:problem:upstream-failed");
-			assertThat(problem.get("detail").asString()).startsWith("upstream call failed: ConnectException")
-				.endsWith("(3 attempts)");
+			Answer single = single(strategy, "Asia/Kolkata");
+			JsonNode problem = assertProblem(single, 502, "urn:timefan:problem:upstream-failed");
+			assertCallerTerms(problem.get("detail").asString(), "upstream refused the connection (3 attempts)");
+			assertThat(single.body()).doesNotContain(REFUSING_UPSTREAM);
 		}
 
 	}
 
-	/** 2xx answers that are no time object of the zone asked: never retried. */
-	enum BadBody {
+	/**
+	 * The ways an upstream fails a zone, each with what callers are told: a fault of its
+	 * connection, its time or its answer. Each answer carries {@link #SECRET} where the
+	 * upstream's words can go, so a reason that quotes them shows it.
+	 */
+	enum Fault {
 
-		NOT_JSON(Step.json(200, "<html><body>Service Unavailable</body></html>"),
-				"Unexpected character ('<' (code 60)): expected a valid value (JSON String, Number, Array, "
-						+ "Object or token 'null', 'true' or 'false')"),
+		DROPPED(Step.dropConnection(), "upstream connection broke", 3),
 
-		NOT_A_TIME_OBJECT(Step.json(200, "{\"error\":\"unknown location\"}"),
-				"Missing creator property 'utc_offset' (index 0); "
-						+ "`DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES` enabled"),
+		/** Held past the call timeout of {@link CallerTerms}. */
+		TIMEOUT(Step.hold(), "upstream gave no answer within 1000 ms", 3),
 
-		WRONG_ZONE(Step.answer("Asia/Dhaka"), "timezone 'Asia/Dhaka' is not 'Australia/Sydney'"),
+		SERVER_ERROR(Step.json(503, "{\"error\":\"" + SECRET + " at db-7.internal:5432\"}"),
+				"upstream answered HTTP 503", 3),
 
-		OVER_64_KB(Step.json(200,
-				"{\"padding\":\"" + "x".repeat(70_000) + "\"," + ScriptedUpstream.body(BadBody.ZONE).substring(1)),
-				"a body over 65536 bytes");
+		NOT_JSON(Step.json(200, SECRET + "notjson <html><body>Service Unavailable</body></html>"),
+				"upstream answered something that is not a time object", 1),
+
+		NOT_A_TIME_OBJECT(Step.json(200, "{\"error\":\"" + SECRET + "\"}"),
+				"upstream answered something that is not a time object", 1),
+
+		WRONG_ZONE(Step.json(200, ScriptedUpstream.body("Asia/Dhaka").replace("Asia/Dhaka", "Asia/" + SECRET)),
+				"upstream answered the time of another zone", 1),
+
+		OVERSIZED(Step.json(200, "{\"padding\":\"" + SECRET + "x".repeat(70_000) + "\","
+				+ ScriptedUpstream.body(Fault.ZONE).substring(1)), "upstream answer was too large", 1);
 
 		static final String ZONE = "Australia/Sydney";
 
 		private final Step step;
 
-		private final String why;
+		private final String reason;
 
-		BadBody(Step step, String why) {
+		private final int attempts;
+
+		Fault(Step step, String reason, int attempts) {
 			this.step = step;
-			this.why = why;
+			this.reason = reason;
+			this.attempts = attempts;
 		}
 
 		Step step() {
 			return this.step;
 		}
 
+		/** What callers are told: the reason, and how many calls it took. */
 		String reason() {
-			return "upstream answered an invalid time object: " + this.why;
+			return this.reason + ((this.attempts > 1) ? " (" + this.attempts + " attempts)" : "");
+		}
+
+		/** A 2xx answer that is no time object of the zone: never retried. */
+		boolean badBody() {
+			return this.attempts == 1;
 		}
 
 	}

@@ -1,0 +1,161 @@
+package dev.timefan.upstream;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.timefan.time.ZoneCatalog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The health probe against a stub exchange: when it starts, what one probe records, what
+ * the indicator makes of it, and that stopping ends a probe in flight.
+ */
+class UpstreamProbeTests {
+
+	private static final Instant NOW = Instant.parse("2026-12-02T07:00:00Z");
+
+	private static final ZoneCatalog CATALOG = ZoneCatalog.load();
+
+	private static final Reply UTC = new Reply(200, null,
+			ScriptedUpstream.body("Etc/UTC").getBytes(StandardCharsets.UTF_8));
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	private UpstreamProbe probe;
+
+	@AfterEach
+	void stopProbe() {
+		if (this.probe != null) {
+			this.probe.stop();
+		}
+	}
+
+	@Test
+	void probesNothingUntilTheUpstreamIsUsedThenAtOnce() {
+		this.probe = probe(false, (zone, deadline) -> {
+			this.calls.incrementAndGet();
+			return UTC;
+		});
+		this.probe.start();
+		assertThat(this.probe.probing()).isFalse();
+		assertThat(health().getStatus()).isEqualTo(Status.UNKNOWN);
+		assertThat(health().getDetails()).containsEntry("reason", "not probed: the upstream source has not been used");
+		assertThat(this.calls).hasValue(0);
+
+		this.probe.inUse();
+		this.probe.inUse();
+		await().atMost(WAIT).until(() -> this.probe.last() != null);
+		assertThat(this.calls).hasValue(1);
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+		assertThat(health().getDetails()).containsOnly(entry("lastChecked", NOW.toString()), entry("fallback", true));
+	}
+
+	@Test
+	void probesFromStartWhenTheUpstreamIsTheDefaultSource() {
+		this.probe = probe(true, (zone, deadline) -> {
+			assertThat(zone.name()).isEqualTo("Etc/UTC");
+			this.calls.incrementAndGet();
+			return UTC;
+		});
+		this.probe.start();
+		assertThat(this.probe.probing()).isTrue();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(health().getStatus()).isEqualTo(Status.UP));
+		assertThat(this.calls).hasValue(1);
+	}
+
+	@Test
+	void failedProbeIsDegradedInTheCallersTerms() {
+		this.probe = probe(false, (zone, deadline) -> new Reply(503, null,
+				"{\"error\":\"db-7.internal:5432 is down\"}".getBytes(StandardCharsets.UTF_8)));
+		this.probe.probe();
+		Health health = health();
+		assertThat(health.getStatus()).isEqualTo(UpstreamHealthIndicator.DEGRADED);
+		assertThat(health.getDetails()).containsOnly(entry("error", "upstream answered HTTP 503"),
+				entry("lastChecked", NOW.toString()), entry("fallback", true));
+	}
+
+	@Test
+	void probeThatThrowsAnythingRecordsABrokenConnection() {
+		this.probe = probe(false, (zone, deadline) -> {
+			throw new IllegalStateException("pool shut down at 10.0.0.7:8081");
+		});
+		this.probe.probe();
+		assertThat(this.probe.last().failure().getMessage()).isEqualTo("upstream connection broke");
+		assertThat(health().getDetails()).containsEntry("error", "upstream connection broke");
+	}
+
+	@Test
+	void upstreamThatAnswersAgainIsUpAgain() {
+		AtomicBoolean failing = new AtomicBoolean(true);
+		this.probe = probe(false, (zone, deadline) -> {
+			if (failing.get()) {
+				throw UpstreamFailure.timeout(Duration.ofSeconds(2));
+			}
+			return UTC;
+		});
+		this.probe.probe();
+		assertThat(health().getDetails()).containsEntry("error", "upstream gave no answer within 2000 ms");
+		failing.set(false);
+		this.probe.probe();
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+		assertThat(health().getDetails()).doesNotContainKey("error");
+	}
+
+	@Test
+	void stopInterruptsTheProbeInFlight() {
+		CountDownLatch calling = new CountDownLatch(1);
+		AtomicBoolean interrupted = new AtomicBoolean();
+		this.probe = probe(true, (zone, deadline) -> {
+			calling.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interrupted.set(true);
+				throw ex;
+			}
+			return UTC;
+		});
+		this.probe.start();
+		await().atMost(WAIT).until(() -> calling.getCount() == 0);
+		assertThat(health().getDetails()).containsEntry("reason", "not probed yet: the first probe is under way");
+		this.probe.stop();
+		assertThat(this.probe.isRunning()).isFalse();
+		await().atMost(WAIT).untilTrue(interrupted);
+		assertThat(this.probe.last()).isNull();
+	}
+
+	private Health health() {
+		return new UpstreamHealthIndicator(this.probe, properties()).health();
+	}
+
+	private static UpstreamProbe probe(boolean defaultSource, Exchange exchange) {
+		return new UpstreamProbe(exchange, properties(), defaultSource, CATALOG, JsonMapper.builder().build(),
+				Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	/** Probes every hour: a test sees one probe unless it calls {@code probe()}. */
+	private static UpstreamProperties properties() {
+		return new UpstreamProperties(URI.create("http://upstream.invalid/api"), true, Duration.ofSeconds(1),
+				Duration.ofSeconds(2), 3, Duration.ofMillis(50), Duration.ofSeconds(1), 8, Duration.ofHours(1));
+	}
+
+}
