@@ -2,9 +2,11 @@ package dev.timefan.web;
 
 import java.net.URI;
 
+import dev.timefan.web.Refusals.Refusal;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -22,8 +24,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 /**
  * Every error a handler raises becomes RFC 9457 {@code application/problem+json}: Spring
  * MVC's own (404 no such path, 405, 415, 400 for a malformed parameter), timefan's own
- * problems, and a generic 500 for anything unforeseen, logged here and never echoed to
- * the caller.
+ * problems, the parameters Tomcat refuses to parse (too many, a broken escape, a form
+ * body over its limit), and a generic 500 for anything unforeseen, logged here and never
+ * echoed to the caller.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -35,6 +38,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	 * problem.
 	 */
 	static final URI ABOUT_BLANK = URI.create("about:blank");
+
+	/**
+	 * Tomcat parses the parameters when they are first asked for (by a
+	 * {@code @RequestParam}, or an actuator endpoint reading them all) and throws this
+	 * when it cannot: more than {@code server.tomcat.max-parameter-count} of them, a
+	 * broken escape, a form body over {@code server.tomcat.max-http-form-post-size}. Its
+	 * error code is the status Tomcat gives it ({@link Refusals#ofParameters}).
+	 * @param ex what Tomcat threw
+	 * @param request the request
+	 * @return the problem
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	@Nullable ResponseEntity<Object> parametersRefused(InvalidParameterException ex, WebRequest request) {
+		Refusal refusal = Refusals.ofParameters(ex);
+		if (request instanceof ServletWebRequest servlet) {
+			Refusals.log(servlet.getRequest().getMethod(), servlet.getRequest().getRequestURI(), refusal);
+		}
+		HttpStatus status = HttpStatus.valueOf(refusal.status());
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, refusal.detail());
+		return handleExceptionInternal(ex, body, new HttpHeaders(), status, request);
+	}
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unforeseen(Exception ex, WebRequest request) {

@@ -1,6 +1,7 @@
 /**
  * Cross-cutting web configuration: every error as {@code application/problem+json}
- * without a stack trace, and the OpenAPI description.
+ * without a stack trace, Tomcat's request limits sized from the batch size and what it
+ * refuses named and logged once, and the OpenAPI description.
  */
 @NullMarked
 package dev.timefan.web;
