@@ -14,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 import dev.timefan.fanout.FanoutEngine;
 import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
+import dev.timefan.fanout.Source;
 import dev.timefan.time.Zone;
+import dev.timefan.upstream.UpstreamProbe;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -41,9 +43,12 @@ class ProcessPoolEngine implements FanoutEngine {
 
 	private final Clock clock;
 
-	ProcessPoolEngine(WorkerPool pool, Clock clock) {
+	private final UpstreamProbe upstreamProbe;
+
+	ProcessPoolEngine(WorkerPool pool, Clock clock, UpstreamProbe upstreamProbe) {
 		this.pool = pool;
 		this.clock = clock;
+		this.upstreamProbe = upstreamProbe;
 	}
 
 	@Override
@@ -53,6 +58,10 @@ class ProcessPoolEngine implements FanoutEngine {
 
 	@Override
 	public CompletableFuture<List<Outcome>> fanOut(FanoutJob job) {
+		if (job.source() == Source.UPSTREAM) {
+			// The workers call the upstream; the service's health probe is told here.
+			this.upstreamProbe.inUse();
+		}
 		List<String> names = job.zones().stream().map(Zone::name).toList();
 		// Workers answer for the instant of this service's clock, so every strategy
 		// answers alike.

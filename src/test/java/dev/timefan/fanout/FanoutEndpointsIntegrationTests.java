@@ -235,7 +235,7 @@ class FanoutEndpointsIntegrationTests {
 					tuple("Asia/Nowhere", 404, null, null, null, "unknown time zone 'Asia/Nowhere'"));
 		assertThat(item(batch, 0).get("time")).isEqualTo(json(KOLKATA));
 		assertThat(item(batch, 1).get("time")).isEqualTo(json(DHAKA));
-		assertThat(strings(item(batch, 2).get("suggestions"))).contains("America/Nome", "Pacific/Noumea");
+		assertThat(strings(item(batch, 2).get("suggestions"))).as("nothing is close to Asia/Nowhere").isEmpty();
 		assertThat(item(batch, 2).propertyNames()).containsExactly("zone", "status", "error", "suggestions");
 		assertThat(item(batch, 0).propertyNames()).containsExactly("zone", "status", "source", "time");
 	}
@@ -422,8 +422,8 @@ class FanoutEndpointsIntegrationTests {
 			assertThat(item.get("status").intValue()).isEqualTo(200);
 			assertThat(item.get("source").stringValue()).isEqualTo("fallback");
 			assertThat(item.get("time").get("timezone").stringValue()).isEqualTo(item.get("zone").stringValue());
-			assertThat(item.get("error").stringValue()).startsWith("upstream call failed: ConnectException")
-				.endsWith("(3 attempts); answered from the local tz database");
+			assertThat(item.get("error").stringValue())
+				.isEqualTo("upstream refused the connection (3 attempts); answered from the local tz database");
 		}
 		Reply single = get(path(strategy, "/time/Asia/Kolkata?source=upstream"));
 		assertThat(single.status()).as(single.body()).isEqualTo(200);
