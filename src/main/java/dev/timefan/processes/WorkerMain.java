@@ -8,6 +8,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UTFDataFormatException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,13 +166,27 @@ public final class WorkerMain {
 					FanoutJob.unexpected(STRATEGY, ex, System.nanoTime() - start));
 		}
 		try {
-			WorkerProtocol.write(this.protocol,
-					WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), this.retries.getAndSet(0), outcomes)));
+			WorkerProtocol.write(this.protocol, result(lookup, outcomes, start));
 		}
 		catch (IOException ex) {
 			// The parent stopped reading: it is gone or replacing this worker;
 			// stdin EOF or the parent watch ends the process.
 			System.err.println("could not answer request " + lookup.id() + ": " + ex);
+		}
+	}
+
+	/**
+	 * The result frame of a request; outcomes the protocol cannot carry (a string over
+	 * its limit) fail their items rather than leave them to the deadline.
+	 */
+	private byte[] result(WorkerProtocol.Lookup lookup, List<Outcome> outcomes, long start) throws IOException {
+		int retries = this.retries.getAndSet(0);
+		try {
+			return WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), retries, outcomes));
+		}
+		catch (UTFDataFormatException ex) {
+			return WorkerProtocol.result(new WorkerProtocol.Result(lookup.id(), retries, Collections
+				.nCopies(lookup.zones().size(), FanoutJob.unexpected(STRATEGY, ex, System.nanoTime() - start))));
 		}
 	}
 

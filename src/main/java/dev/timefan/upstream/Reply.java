@@ -78,6 +78,13 @@ record Reply(int status, @Nullable String retryAfter, byte[] body) {
 		return time.withClientIp(clientIp);
 	}
 
+	/**
+	 * The longest abbreviation accepted: the tz database's are at most six characters
+	 * ({@code +0545}, {@code ChST}); a longer one is no time object, and would not fit a
+	 * worker's result frame were it large.
+	 */
+	private static final int MAX_ABBREVIATION = 10;
+
 	private static void validate(Zone zone, TimeObject time, byte[] body) throws UpstreamFailure {
 		if (time.timezone() == null || !time.timezone().equalsIgnoreCase(zone.name())) {
 			throw UpstreamFailure.wrongZone(time.timezone(), zone);
@@ -85,11 +92,17 @@ record Reply(int status, @Nullable String retryAfter, byte[] body) {
 		if (time.utcOffset() == null || !UTC_OFFSET.matcher(time.utcOffset()).matches()) {
 			throw UpstreamFailure.notATimeObject("utc_offset '" + time.utcOffset() + "'", body);
 		}
-		if (time.abbreviation() == null) {
-			throw UpstreamFailure.notATimeObject("abbreviation is null", body);
+		if (time.abbreviation() == null || time.abbreviation().length() > MAX_ABBREVIATION) {
+			throw UpstreamFailure.notATimeObject("abbreviation '" + time.abbreviation() + "'", body);
 		}
 		timestamp("datetime", time.datetime(), body);
 		timestamp("utc_datetime", time.utcDatetime(), body);
+		if (time.dstFrom() != null) {
+			timestamp("dst_from", time.dstFrom(), body);
+		}
+		if (time.dstUntil() != null) {
+			timestamp("dst_until", time.dstUntil(), body);
+		}
 	}
 
 	private static void timestamp(String field, @Nullable String value, byte[] body) throws UpstreamFailure {

@@ -191,6 +191,9 @@ class ReplyTests {
 			utc_offset,    Z,                            utc_offset 'Z'
 			utc_offset,    +0530,                        utc_offset '+0530'
 			utc_offset,    IST,                          utc_offset 'IST'
+			abbreviation,  Indian Standard Time,         abbreviation 'Indian Standard Time'
+			dst_from,      last spring,                  dst_from 'last spring'
+			dst_until,     2026-13-01T00:00:00+00:00,    dst_until '2026-13-01T00:00:00+00:00'
 			""")
 	void timeObjectWithABadTimestampOrOffsetIsInvalid(String field, String value, String why) {
 		assertInvalid(ok(edited((time) -> time.put(field, value))), why);
@@ -201,7 +204,7 @@ class ReplyTests {
 			datetime,      datetime is null
 			utc_datetime,  utc_datetime is null
 			utc_offset,    utc_offset 'null'
-			abbreviation,  abbreviation is null
+			abbreviation,  abbreviation 'null'
 			""")
 	void timeObjectWithANullStringItNeedsIsInvalid(String field, String why) {
 		assertInvalid(ok(edited((time) -> time.putNull(field))), why);
