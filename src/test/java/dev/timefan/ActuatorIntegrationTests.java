@@ -104,7 +104,7 @@ class ActuatorIntegrationTests {
 		JsonNode single = paths.get("/processes/time/{area}/{location}").get("get").get("responses");
 		assertThat(single.propertyNames()).contains("200", "404", "414", "431", "500", "502", "503", "504");
 		assertThat(single.get("200").get("headers").propertyNames()).contains("Timefan-Source", "Server-Timing");
-		assertThat(single.get("503").get("description").stringValue()).contains("No worker process could be started");
+		assertThat(single.get("503").get("description").stringValue()).contains("no worker process could be started");
 		JsonNode batch = paths.get("/reactive/time").get("post").get("responses");
 		assertThat(batch.propertyNames()).contains("200", "400", "414", "431", "503").doesNotContain("502", "504");
 		assertThat(paths.get("/compare/time").get("get").get("responses").propertyNames()).contains("503");

@@ -2,7 +2,10 @@ package dev.timefan.fanout;
 
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import dev.timefan.time.Zone;
 import org.apache.commons.logging.Log;
@@ -23,6 +26,11 @@ public record FanoutJob(String strategy, List<Zone> zones, Source source, String
 		ZoneLookup lookup) {
 
 	private static final Log log = LogFactory.getLog(FanoutJob.class);
+
+	/** Failures logged in the last second, by what failed. */
+	private static final Map<String, Logged> LOGGED = new ConcurrentHashMap<>();
+
+	private static final long LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
 
 	public FanoutJob {
 		zones = List.copyOf(zones);
@@ -60,18 +68,32 @@ public record FanoutJob(String strategy, List<Zone> zones, Source source, String
 
 	/**
 	 * An item whose lookup failed unexpectedly: status 500 and "lookup failed" with a
-	 * correlation id, the cause logged once under that id with its stack trace. The
-	 * caller sees the id, never the exception. Every item a failure spoils may share the
-	 * one outcome, so the failure is logged once.
+	 * correlation id, the cause logged under that id with its stack trace. The caller
+	 * sees the id, never the exception. The same failure (strategy, exception type and
+	 * message) within a second shares the id and is logged once: a fault that spoils a
+	 * whole batch is one stack trace, not a thousand.
 	 * @param strategy the strategy that ran it
 	 * @param cause what was thrown
 	 * @param nanos how long the item took
 	 * @return the outcome
 	 */
 	public static Outcome unexpected(String strategy, Throwable cause, long nanos) {
-		String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-		log.error("Lookup failed in strategy '" + strategy + "' (correlation id " + id + ")", cause);
-		return Outcome.failed(500, "lookup failed (correlation id " + id + ")", nanos);
+		String failure = strategy + " " + cause.getClass().getName() + " " + cause.getMessage();
+		long now = System.nanoTime();
+		Logged logged = LOGGED.compute(failure, (key, last) -> (last != null && now - last.nanos() < LOG_INTERVAL)
+				? last : new Logged(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), now));
+		if (logged.nanos() == now) {
+			log.error("Lookup failed in strategy '" + strategy + "' (correlation id " + logged.id()
+					+ "; the same failure within a second shares it)", cause);
+			if (LOGGED.size() > 1000) {
+				LOGGED.clear();
+			}
+		}
+		return Outcome.failed(500, "lookup failed (correlation id " + logged.id() + ")", nanos);
+	}
+
+	/** A failure logged, under its correlation id. */
+	private record Logged(String id, long nanos) {
 	}
 
 }

@@ -24,8 +24,8 @@ class FanoutOpenApiConfiguration {
 	private static final Map<String, String> FAULTS = Map.of("414",
 			"The request line is too long (a GET batch of very long names): POST the names as a JSON array", "431",
 			"The request's headers are too large", "503",
-			"No worker process could be started, or every item was refused; with Retry-After. "
-					+ "In a batch, such items are 503 and the batch is 200");
+			"Every item was refused: no worker process could be started, or the strategy is saturated; "
+					+ "with Retry-After. A batch where only some items are refused is 200, those items 503");
 
 	/** The answers of a single lookup, whose one item's status becomes the response's. */
 	private static final Map<String, String> SINGLE_FAULTS = Map.of("502",

@@ -30,8 +30,8 @@ import org.springframework.web.ErrorResponseException;
 public class FanoutService {
 
 	/**
-	 * The most distinct unknown names of one batch that get suggestions: each costs
-	 * microseconds, so the bound caps a batch's extra work at about a millisecond.
+	 * The most distinct unknown names of one batch that get suggestions: each costs tens
+	 * of microseconds, so the bound caps a batch's extra work at a few milliseconds.
 	 */
 	static final int MAX_SUGGESTED_NAMES = 100;
 
@@ -75,7 +75,7 @@ public class FanoutService {
 	 * @param clientIp the caller's address
 	 * @return the time object and how long the fan-out took
 	 * @throws ErrorResponseException 404 with suggestions for an unknown zone; the item's
-	 * status (502, 503, 504) when it failed
+	 * status (500, 502, 503, 504) when it failed
 	 */
 	public Single single(FanoutEngine engine, String name, @Nullable String source, String clientIp) {
 		return join(singleAsync(engine, name, source, clientIp));
@@ -88,7 +88,7 @@ public class FanoutService {
 	 * @param source the source asked for, or null for the default
 	 * @param clientIp the caller's address
 	 * @return the time object and how long the fan-out took; completes exceptionally with
-	 * the item's status (502, 503, 504) when it failed
+	 * the item's status (500, 502, 503, 504) when it failed
 	 * @throws ErrorResponseException 404 with suggestions for an unknown zone, 400 for an
 	 * unknown source
 	 */
@@ -138,7 +138,7 @@ public class FanoutService {
 	 */
 	BatchResult batchWithoutSuggestions(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
-		return join(batch(engine, names, source, clientIp, false));
+		return join(fanOutBatch(engine, names, source, clientIp, false));
 	}
 
 	private static <T> T join(CompletableFuture<T> future) {
@@ -162,10 +162,10 @@ public class FanoutService {
 	 */
 	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
-		return batch(engine, names, source, clientIp, true);
+		return fanOutBatch(engine, names, source, clientIp, true);
 	}
 
-	private CompletableFuture<BatchResult> batch(FanoutEngine engine, List<String> names, @Nullable String source,
+	private CompletableFuture<BatchResult> fanOutBatch(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp, boolean withSuggestions) {
 		validateSize(names);
 		Source requested = source(source);

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one zone of a batch came to, as an engine reports it.
  *
- * @param status the item's HTTP-like status: 200, 404, 502, 503 or 504
+ * @param status the item's HTTP-like status: 200, 404, 502, 503, 504, or 500 for a lookup
+ * that failed unexpectedly
  * @param source where the answer came from, or null when there is none
  * @param time the time object, or null when the item failed
  * @param error why the item failed; for a fallback, why the upstream failed it; else null

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -17,6 +18,8 @@ import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.time.Zone;
 import dev.timefan.upstream.UpstreamProbe;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -38,6 +41,11 @@ class ProcessPoolEngine implements FanoutEngine {
 	 * than take the pool down with it.
 	 */
 	static final int MAX_TRIES = 4;
+
+	private static final Log log = LogFactory.getLog(ProcessPoolEngine.class);
+
+	/** Where a chunk's next try starts: a virtual thread each. */
+	private static final Executor RETRIES = (task) -> Thread.ofVirtual().name("timefan-chunk-retry").start(task);
 
 	private final WorkerPool pool;
 
@@ -92,11 +100,15 @@ class ProcessPoolEngine implements FanoutEngine {
 		if (dispatch == null) {
 			return this.pool.nextReady()
 				.orTimeout(remaining, TimeUnit.NANOSECONDS)
-				.handle((ready, ex) -> (ex == null) ? attempt(chunk, at, job, tries)
-						: CompletableFuture.completedFuture(all(chunk, failure(unwrap(ex), job, start))))
+				.handleAsync(
+						(ready, ex) -> (ex == null) ? attempt(chunk, at, job, tries)
+								: CompletableFuture.completedFuture(all(chunk, failure(unwrap(ex), job, start))),
+						RETRIES)
 				.thenCompose((next) -> next);
 		}
-		return dispatch.answer().orTimeout(remaining, TimeUnit.NANOSECONDS).handle((outcomes, ex) -> {
+		// Retries run on a thread of their own, never on the one that completed the
+		// answer: the process reaper, a worker's reader, the JDK's timeout scheduler.
+		return dispatch.answer().orTimeout(remaining, TimeUnit.NANOSECONDS).handleAsync((outcomes, ex) -> {
 			if (ex == null) {
 				return CompletableFuture.completedFuture(batchDeadline(outcomes, job));
 			}
@@ -104,11 +116,15 @@ class ProcessPoolEngine implements FanoutEngine {
 			if (cause instanceof TimeoutException) {
 				this.pool.killHung(dispatch.worker());
 			}
-			else if (cause instanceof WorkerDiedException && tries < MAX_TRIES) {
-				return attempt(chunk, at, job, tries + 1);
+			else if (cause instanceof WorkerDiedException) {
+				if (tries < MAX_TRIES) {
+					return attempt(chunk, at, job, tries + 1);
+				}
+				log.warn("A chunk of " + chunk.size() + " zones failed: its worker process died " + tries
+						+ " times in a row (" + cause.getMessage() + ")");
 			}
 			return CompletableFuture.completedFuture(all(chunk, failure(cause, job, start)));
-		}).thenCompose((next) -> next);
+		}, RETRIES).thenCompose((next) -> next);
 	}
 
 	private static Outcome failure(Throwable cause, FanoutJob job, long start) {
@@ -116,6 +132,8 @@ class ProcessPoolEngine implements FanoutEngine {
 		return switch (cause) {
 			case TimeoutException timeout -> Outcome.timedOut(job.deadline(), nanos);
 			case NoWorkerException noWorker -> Outcome.failed(503, "no worker process could be started", nanos);
+			case WorkerDiedException died ->
+				Outcome.failed(503, "worker processes kept dying on this item's chunk; retry later", nanos);
 			default -> job.failed(cause, nanos);
 		};
 	}

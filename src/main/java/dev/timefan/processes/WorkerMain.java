@@ -61,6 +61,8 @@ public final class WorkerMain {
 	 */
 	static final String WARM_UPSTREAM_PROPERTY = "timefan.worker.warm-upstream";
 
+	private static final String LOGGING_PROPERTY = "logback.configurationFile";
+
 	/** How often a worker checks that its parent is still alive. */
 	private static final long PARENT_POLL_MILLIS = 200;
 
@@ -91,6 +93,10 @@ public final class WorkerMain {
 	}
 
 	public static void main(String[] args) throws IOException {
+		// Before anything logs: INFO and above on stderr, not Logback's default of DEBUG.
+		if (System.getProperty(LOGGING_PROPERTY) == null) {
+			System.setProperty(LOGGING_PROPERTY, "dev/timefan/processes/worker-logback.xml");
+		}
 		// stdout carries the protocol only: whatever else prints goes to stderr, logged
 		// by the parent.
 		OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
@@ -238,18 +244,27 @@ public final class WorkerMain {
 		List<Outcome> outcomes = new ArrayList<>(lookup.zones().size());
 		for (String name : lookup.zones()) {
 			long start = System.nanoTime();
-			if (name.equals(this.hangZone)) {
-				hang();
+			try {
+				outcomes.add(local(name, lookup, start));
 			}
-			if (name.equals(this.failZone)) {
-				throw new IllegalStateException(FAIL_ZONE_PROPERTY + " asked for " + name);
+			catch (RuntimeException ex) {
+				// The failure boundary, as in the service: the item fails, not its chunk.
+				outcomes.add(FanoutJob.unexpected(STRATEGY, ex, System.nanoTime() - start));
 			}
-			Zone zone = this.catalog.find(name);
-			outcomes.add(
-					(zone != null) ? Outcome.answered(Source.LOCAL, this.clock.at(zone, lookup.at(), lookup.clientIp()),
-							System.nanoTime() - start) : unknown(name, start));
 		}
 		return outcomes;
+	}
+
+	private Outcome local(String name, WorkerProtocol.Lookup lookup, long start) {
+		if (name.equals(this.hangZone)) {
+			hang();
+		}
+		if (name.equals(this.failZone)) {
+			throw new IllegalStateException(FAIL_ZONE_PROPERTY + " asked for " + name);
+		}
+		Zone zone = this.catalog.find(name);
+		return (zone != null) ? Outcome.answered(Source.LOCAL, this.clock.at(zone, lookup.at(), lookup.clientIp()),
+				System.nanoTime() - start) : unknown(name, start);
 	}
 
 	/** A name the parent should never send: not in this worker's catalog. */

@@ -79,6 +79,9 @@ class WorkerPool implements SmartLifecycle {
 	 */
 	private volatile @Nullable String unspawnable;
 
+	/** Spawns in a row that failed in a way that lasts; guarded by this. */
+	private int lastingFailures;
+
 	private final ScheduledExecutorService supervisor = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("timefan-worker-supervisor").factory());
 
@@ -146,13 +149,9 @@ class WorkerPool implements SmartLifecycle {
 			if (!this.running) {
 				return;
 			}
-			log.warn("Could not start a worker process: " + ex.getMessage());
-			if (ex.lasting()) {
-				this.unspawnable = ex.getMessage();
-				if (alive() == 0) {
-					failWaiting();
-				}
-			}
+			log.warn("Could not start a worker process: " + ex.getMessage()
+					+ ((ex.getCause() != null) ? " (" + ex.getCause().getMessage() + ")" : ""));
+			spawnFailed(ex);
 			replace(true);
 		}
 	}
@@ -164,7 +163,7 @@ class WorkerPool implements SmartLifecycle {
 			process = WorkerLauncher.start(this.command);
 		}
 		catch (IOException ex) {
-			throw new SpawnFailure("the worker JVM could not be launched: " + ex.getMessage(), true);
+			throw new SpawnFailure("the worker JVM could not be launched", true, ex);
 		}
 		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended, this.onRetries);
 		this.starting.add(worker);
@@ -172,38 +171,73 @@ class WorkerPool implements SmartLifecycle {
 			worker.awaitHello(this.properties.spawnTimeout());
 		}
 		catch (IOException ex) {
+			throw noHello(worker, ex);
+		}
+		finally {
 			this.starting.remove(worker);
-			// Killed from outside (a signal) it was a crash, and the next spawn may well
-			// work; a JVM that exits by itself or never says hello will do so again.
-			boolean signalled = worker.endedBySignal();
-			worker.kill("no hello");
-			if (this.running) {
-				this.restarts.get(signalled ? "crash" : "timeout").increment();
-			}
-			throw new SpawnFailure(ex.getMessage(), !signalled);
 		}
 		this.spawns.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-		this.starting.remove(worker);
-		if (!this.running) {
-			worker.retire(this.properties.shutdownGrace());
-			throw new SpawnFailure("the pool is stopping", false);
-		}
 		this.workers.add(worker);
+		if (!this.running && this.workers.remove(worker)) {
+			worker.retire(this.properties.shutdownGrace());
+			throw new SpawnFailure("the pool is stopping", false, null);
+		}
 		// A worker killed between its hello and joining was not replaced by ended(): the
-		// one that removes it from the pool replaces it.
+		// caller replaces it.
 		if (!worker.isReady() && this.workers.remove(worker)) {
 			this.restarts.get("crash").increment();
-			replace(false);
-			throw new SpawnFailure("worker " + worker.id() + " ended right after its hello", false);
+			throw new SpawnFailure("worker " + worker.id() + " ended right after its hello", false, null);
 		}
-		this.failedSpawns.set(0);
-		this.unspawnable = null;
+		spawned();
 		wakeWaiting();
 		return worker;
 	}
 
+	/**
+	 * Why a worker gave no hello, counted: killed from outside (a signal, the OOM killer)
+	 * it crashed, and the next spawn may well work; a JVM that exits by itself or never
+	 * says hello will do so again.
+	 */
+	private SpawnFailure noHello(WorkerProcess worker, IOException ex) {
+		if (worker.state() != WorkerProcess.State.DEAD) {
+			worker.kill("no hello");
+			countUnlessStopping("timeout");
+			return new SpawnFailure("no hello within " + this.properties.spawnTimeout().toMillis() + " ms", true, ex);
+		}
+		if (worker.killedFromOutside()) {
+			countUnlessStopping("crash");
+			return new SpawnFailure("worker " + worker.id() + " was killed before its hello", false, ex);
+		}
+		return new SpawnFailure("the worker JVM exited before its hello", true, ex);
+	}
+
+	private void countUnlessStopping(String cause) {
+		if (this.running) {
+			this.restarts.get(cause).increment();
+		}
+	}
+
+	/**
+	 * Workers cannot be started once two spawns in a row failed in a way that lasts and
+	 * none is alive: what waits for a worker then fails at once.
+	 */
+	private synchronized void spawnFailed(SpawnFailure failure) {
+		if (failure.lasting() && ++this.lastingFailures >= 2 && alive() == 0) {
+			this.unspawnable = failure.getMessage();
+			failWaiting();
+		}
+	}
+
+	private synchronized void spawned() {
+		this.lastingFailures = 0;
+		this.unspawnable = null;
+		this.failedSpawns.set(0);
+	}
+
 	private void ended(WorkerProcess worker, boolean retiring) {
-		this.recycling.remove(worker);
+		// A worker that dies while its recycling replacement spawns is replaced by that
+		// spawn.
+		boolean recycled = this.recycling.remove(worker);
 		// A worker that never joined (no hello) is counted and replaced by the spawn that
 		// failed, not here.
 		if (!this.workers.remove(worker) || !this.running || retiring) {
@@ -211,7 +245,9 @@ class WorkerPool implements SmartLifecycle {
 		}
 		String cause = this.killedForTimeout.remove(worker) ? "timeout" : "crash";
 		this.restarts.get(cause).increment();
-		replace(false);
+		if (!recycled) {
+			replace(false);
+		}
 	}
 
 	/**
@@ -315,10 +351,16 @@ class WorkerPool implements SmartLifecycle {
 		catch (SpawnFailure ex) {
 			log.warn("Could not spawn the replacement of worker " + worker.id() + ": " + ex.getMessage());
 			this.recycling.remove(worker);
+			if (worker.state() == WorkerProcess.State.DEAD) {
+				// It died meanwhile, and ended() left its replacement to this spawn.
+				replace(true);
+			}
 			return;
 		}
-		this.restarts.get("recycle").increment();
-		worker.retire(this.properties.shutdownGrace());
+		if (worker.state() != WorkerProcess.State.DEAD) {
+			this.restarts.get("recycle").increment();
+			worker.retire(this.properties.shutdownGrace());
+		}
 	}
 
 	/** Kills a worker that did not answer by the deadline; the pool replaces it. */
@@ -367,6 +409,7 @@ class WorkerPool implements SmartLifecycle {
 		this.supervisor.shutdownNow();
 		this.unspawnable = "the service is stopping";
 		failWaiting();
+		this.starting.forEach((worker) -> worker.kill("the pool is stopping"));
 		Duration grace = this.properties.shutdownGrace();
 		CompletableFuture<?>[] retired = this.workers.stream()
 			.map((worker) -> worker.retire(grace))
@@ -390,14 +433,15 @@ class WorkerPool implements SmartLifecycle {
 	}
 
 	/**
-	 * A spawn that gave no worker.
+	 * A spawn that gave no worker: the message in an operator's and a caller's terms, the
+	 * cause (paths, exit codes) for the log only.
 	 */
 	private static final class SpawnFailure extends Exception {
 
 		private final boolean lasting;
 
-		SpawnFailure(String message, boolean lasting) {
-			super(message, null, false, false);
+		SpawnFailure(String message, boolean lasting, @Nullable Throwable cause) {
+			super(message, cause, false, false);
 			this.lasting = lasting;
 		}
 

@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
@@ -34,6 +38,9 @@ import org.jspecify.annotations.Nullable;
 final class WorkerProcess {
 
 	private static final Log log = LogFactory.getLog(WorkerProcess.class);
+
+	/** The start of a worker's log event (worker-logback.xml). */
+	private static final Pattern EVENT = Pattern.compile("(ERROR|WARN|INFO|DEBUG|TRACE) ");
 
 	enum State {
 
@@ -93,10 +100,10 @@ final class WorkerProcess {
 			Thread.currentThread().interrupt();
 			throw new IOException("interrupted waiting for worker " + this.id, ex);
 		}
-		catch (java.util.concurrent.TimeoutException ex) {
+		catch (TimeoutException ex) {
 			throw new IOException("worker " + this.id + " did not say hello within " + timeout.toMillis() + " ms");
 		}
-		catch (java.util.concurrent.ExecutionException ex) {
+		catch (ExecutionException ex) {
 			throw new IOException("worker " + this.id + " died before its hello: " + ex.getCause().getMessage());
 		}
 	}
@@ -169,8 +176,21 @@ final class WorkerProcess {
 		try (BufferedReader err = new BufferedReader(
 				new InputStreamReader(this.process.getErrorStream(), StandardCharsets.UTF_8))) {
 			String line;
+			String level = "INFO";
 			while ((line = err.readLine()) != null) {
-				workerLog.info("[worker " + this.id + " pid " + this.process.pid() + "] " + line);
+				// A worker's event starts with its level; the lines of its stack trace,
+				// and
+				// what else it prints, follow at the level of the last event.
+				Matcher event = EVENT.matcher(line);
+				if (event.lookingAt()) {
+					level = event.group(1);
+				}
+				String message = "[worker " + this.id + " pid " + this.process.pid() + "] " + line;
+				switch (level) {
+					case "ERROR" -> workerLog.error(message);
+					case "WARN" -> workerLog.warn(message);
+					default -> workerLog.info(message);
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -179,19 +199,20 @@ final class WorkerProcess {
 	}
 
 	/**
-	 * Whether the process was ended by a signal (SIGKILL from outside, the OOM killer)
-	 * rather than exiting by itself; waits briefly for the exit to be reported.
-	 * @return true when it exited with a status above 128
+	 * Whether the process, which has ended, was killed from outside (SIGKILL: an
+	 * operator, the OOM killer; SIGTERM) rather than exiting by itself or crashing.
+	 * @return true when it exited with the status of one of those signals
 	 */
-	boolean endedBySignal() {
+	boolean killedFromOutside() {
 		try {
-			return this.process.onExit().get(1, TimeUnit.SECONDS).exitValue() > 128;
+			int status = this.process.onExit().get(5, TimeUnit.SECONDS).exitValue();
+			return status == 128 + 9 || status == 128 + 15;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
 		}
-		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+		catch (ExecutionException | TimeoutException ex) {
 			return false;
 		}
 	}

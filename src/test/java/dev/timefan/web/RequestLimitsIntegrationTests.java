@@ -180,8 +180,7 @@ class RequestLimitsIntegrationTests {
 		String uri = prefix + String.join(",", Collections.nCopies(200 * 1024 / 12, "Buenos_Aires"));
 		Reply reply = expectingOneRefusal(output, "bytes accepted",
 				() -> raw("GET " + uri + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
-		assertThat(reply.status()).isIn(414, 431);
-		JsonNode problem = assertProblem(reply, reply.status());
+		JsonNode problem = assertProblem(reply, 414);
 		assertThat(problem.get("detail").asString()).contains(String.valueOf(MAX_HEADER_BYTES)).contains(POST_INSTEAD);
 		assertThat(output.getAll()).doesNotContain("Buenos_Aires,Buenos_Aires");
 	}
@@ -273,7 +272,11 @@ class RequestLimitsIntegrationTests {
 		String log = output.getAll().substring(from);
 		assertThat(reply.status()).isNotEqualTo(500);
 		assertThat(log.lines()).noneMatch((line) -> line.contains(" ERROR ") || line.startsWith("\tat "));
-		List<String> warnings = log.lines().filter((line) -> line.contains(" WARN ")).toList();
+		// Other WARN lines (a worker's, the upstream probe's) may come meanwhile; the
+		// refusal is one line of its own logger.
+		List<String> warnings = log.lines()
+			.filter((line) -> line.contains(" WARN ") && line.contains("Refus"))
+			.toList();
 		assertThat(warnings).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
 			.contains("dev.timefan.web.Refusals")
 			.contains(naming)
