@@ -5,7 +5,6 @@ import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -36,12 +35,6 @@ public abstract class FanoutController<T, B> {
 	private static final String SOURCE_DOC = "local (the tz database this service ships) or upstream; "
 			+ "default timefan.source";
 
-	private static final String SOURCE_HEADER_DOC = "Where the answer came from. A single lookup: local, upstream, "
-			+ "or fallback (the upstream failed and the local tz database answered; the body is the same "
-			+ "15-key time object). A batch: the source asked for; each item says its own.";
-
-	private static final String TIMING_HEADER_DOC = "How long the fan-out took, in milliseconds";
-
 	private static final String AREA_DOC = "the area: the first segment of the zone";
 
 	private final JsonMapper mapper;
@@ -55,11 +48,6 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "Time in a one-segment zone (UTC, GB), or a batch of comma-separated ones")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
-			headers = {
-					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
-							schema = @Schema(allowableValues = { "local", "upstream", "fallback" })),
-					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
-							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
@@ -77,11 +65,6 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "Time in a zone such as Asia/Kolkata, or a batch: Asia/Kolkata,Dhaka")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
-			headers = {
-					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
-							schema = @Schema(allowableValues = { "local", "upstream", "fallback" })),
-					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
-							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
@@ -99,11 +82,6 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "Time in a three-segment zone such as America/Argentina/Buenos_Aires, or a batch")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
-			headers = {
-					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
-							schema = @Schema(allowableValues = { "local", "upstream", "fallback" })),
-					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
-							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
@@ -119,11 +97,6 @@ public abstract class FanoutController<T, B> {
 
 	@Operation(summary = "A batch from the zones parameter: ?zones=Asia/Kolkata,Europe/Paris (or repeated)")
 	@ApiResponse(responseCode = "200", description = "The batch result",
-			headers = {
-					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
-							schema = @Schema(allowableValues = { "local", "upstream" })),
-					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
-							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400", description = "Missing, empty or oversized batch, or an unknown source",
@@ -146,11 +119,6 @@ public abstract class FanoutController<T, B> {
 							array = @ArraySchema(schema = @Schema(type = "string")),
 							examples = @ExampleObject(value = "[\"Asia/Kolkata\",\"Europe/Paris\"]"))))
 	@ApiResponse(responseCode = "200", description = "The batch result",
-			headers = {
-					@Header(name = FanoutService.SOURCE, description = SOURCE_HEADER_DOC,
-							schema = @Schema(allowableValues = { "local", "upstream" })),
-					@Header(name = FanoutService.SERVER_TIMING, description = TIMING_HEADER_DOC,
-							schema = @Schema(example = "fanout;dur=0.42")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400",

@@ -1,11 +1,14 @@
 package dev.timefan.fanout;
 
+import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -14,7 +17,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What each fault gives, in the OpenAPI description of every fan-out and compare
+ * What each fault gives, and the headers of every answer ({@code Server-Timing},
+ * {@code Timefan-Source}), in the OpenAPI description of every fan-out and compare
  * operation: written once here rather than on each of their mappings.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,16 +38,30 @@ class FanoutOpenApiConfiguration {
 			"504", "The lookup missed the batch deadline (timefan.batch.timeout)", "500",
 			"The lookup failed unexpectedly: the detail carries a correlation id, logged with the cause");
 
+	private static final String SOURCE_HEADER_DOC = "Where the answer came from. A single lookup: local, upstream, "
+			+ "or fallback (the upstream failed and the local tz database answered; the body is the same "
+			+ "15-key time object). A batch: the source asked for; each item says its own.";
+
 	@Bean
 	OpenApiCustomizer fanoutFaultResponses() {
 		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
 			if (!path.endsWith("/time") && !path.contains("/time/")) {
 				return;
 			}
+			boolean single = path.contains("{");
 			for (Operation operation : item.readOperations()) {
 				add(operation.getResponses(), FAULTS);
-				if (path.contains("{")) {
+				if (single) {
 					add(operation.getResponses(), SINGLE_FAULTS);
+				}
+				ApiResponse ok = operation.getResponses().get("200");
+				if (ok != null && !path.startsWith("/compare")) {
+					ok.addHeaderObject(FanoutService.SERVER_TIMING,
+							new Header().description("How long the fan-out took, in milliseconds")
+								.schema(new StringSchema().example("fanout;dur=0.42")));
+					ok.addHeaderObject(FanoutService.SOURCE, new Header().description(SOURCE_HEADER_DOC)
+						.schema(new StringSchema()
+							._enum(single ? List.of("local", "upstream", "fallback") : List.of("local", "upstream"))));
 				}
 			}
 		});

@@ -64,27 +64,18 @@ final class RestClientExchange implements Exchange {
 			});
 		}
 		catch (ResourceAccessException ex) {
-			if (Thread.interrupted() || causedBy(ex, InterruptedException.class)) {
+			if (Thread.interrupted() || UpstreamFailure.causedBy(ex, InterruptedException.class)) {
 				throw new InterruptedException("the batch deadline passed");
 			}
 			// A connect timeout is a timeout too, but of reaching the upstream: io() says
 			// so.
-			boolean callTimedOut = causedBy(ex, HttpTimeoutException.class)
-					&& !causedBy(ex, HttpConnectTimeoutException.class);
+			boolean callTimedOut = UpstreamFailure.causedBy(ex, HttpTimeoutException.class)
+					&& !UpstreamFailure.causedBy(ex, HttpConnectTimeoutException.class);
 			throw callTimedOut ? UpstreamFailure.timeout(this.properties.callTimeout()) : UpstreamFailure.io(ex);
 		}
 		finally {
 			this.connections.release();
 		}
-	}
-
-	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -176,7 +176,13 @@ final class UpstreamFailure extends Exception {
 		}
 	}
 
-	private static boolean causedBy(Throwable ex, Class<?>... types) {
+	/**
+	 * Whether an exception or any of its causes is of one of the types.
+	 * @param ex the exception
+	 * @param types the types
+	 * @return true when one in the chain is
+	 */
+	static boolean causedBy(Throwable ex, Class<?>... types) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			for (Class<?> type : types) {
 				if (type.isInstance(cause)) {

@@ -69,20 +69,12 @@ final class WebClientExchange implements AutoCloseable {
 		if (ex instanceof DataBufferLimitException) {
 			return UpstreamFailure.tooLarge(Reply.MAX_BODY);
 		}
-		if (causedBy(ex, ReadTimeoutException.class)) {
+		if (UpstreamFailure.causedBy(ex, ReadTimeoutException.class)) {
 			return UpstreamFailure.timeout(this.callTimeout);
 		}
 		// Netty's connect timeout is a ConnectException, which io() takes for a refusal.
-		return causedBy(ex, ConnectTimeoutException.class) ? UpstreamFailure.unreachable(ex) : UpstreamFailure.io(ex);
-	}
-
-	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return true;
-			}
-		}
-		return false;
+		return UpstreamFailure.causedBy(ex, ConnectTimeoutException.class) ? UpstreamFailure.unreachable(ex)
+				: UpstreamFailure.io(ex);
 	}
 
 	@Override
