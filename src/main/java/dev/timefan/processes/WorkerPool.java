@@ -327,7 +327,7 @@ class WorkerPool implements SmartLifecycle {
 		}
 		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, at, timeout, clientIp);
 		if (worker.served() >= this.properties.maxRequestsPerWorker() && this.recycling.add(worker)) {
-			this.supervisor.execute(() -> recycle(worker));
+			Thread.ofVirtual().name("timefan-worker-recycle").start(() -> recycle(worker));
 		}
 		return new Dispatch(worker, answer);
 	}
