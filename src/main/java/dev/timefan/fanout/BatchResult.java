@@ -33,10 +33,9 @@ public record BatchResult(@Schema(example = "threads") String strategy, @Schema(
 	 * One zone's result.
 	 *
 	 * @param zone the zone as asked
-	 * @param status 200; 404 unknown zone; 502 upstream failed without fallback; 503
-	 * rejected by a saturated strategy, or no worker process could be started; 504 missed
-	 * the batch deadline; 500 the lookup failed unexpectedly (the error carries a
-	 * correlation id)
+	 * @param status 200; 404 unknown zone; 502 upstream failed without fallback; 503 no
+	 * worker process could be started; 504 missed the batch deadline; 500 the lookup
+	 * failed unexpectedly (the error carries a correlation id)
 	 * @param source where the time came from: local, upstream or fallback
 	 * @param time the time object, when status is 200
 	 * @param error why the item failed; for a fallback, why the upstream failed it

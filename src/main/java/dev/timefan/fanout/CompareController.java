@@ -81,6 +81,12 @@ class CompareController {
 						result.failed()));
 				answers.add(result.results().stream().map(Fingerprint::of).toList());
 			}
+			catch (Shed ex) {
+				// A strategy at capacity sheds the comparison whole: a run missing from
+				// it
+				// would compare nothing.
+				throw ex;
+			}
 			catch (ErrorResponseException ex) {
 				if (ex.getStatusCode() != HttpStatus.SERVICE_UNAVAILABLE) {
 					throw ex;

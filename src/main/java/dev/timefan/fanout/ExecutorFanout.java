@@ -14,9 +14,8 @@ import dev.timefan.time.Zone;
 
 /**
  * Fan-out over an {@link Executor} for the strategies that run lookups in threads: one
- * task per zone, a task the executor rejects is 503 at once, the caller waits for each
- * outcome in order until the deadline, then every unfinished task is cancelled
- * (interrupted) and answered 504.
+ * task per zone, the caller waits for each outcome in order until the deadline, then
+ * every unfinished task is cancelled (interrupted) and answered 504.
  */
 public final class ExecutorFanout {
 
@@ -46,7 +45,8 @@ public final class ExecutorFanout {
 				executor.execute(task);
 			}
 			catch (RejectedExecutionException ex) {
-				outcomes[i] = Outcome.rejected(job.strategy());
+				// Only a stopped executor refuses: admission bounds what reaches it.
+				outcomes[i] = job.failed(ex, System.nanoTime() - start);
 			}
 		}
 		boolean interrupted = false;

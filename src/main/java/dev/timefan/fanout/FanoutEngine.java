@@ -5,9 +5,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The seam every strategy implements: turn a job's zones into one outcome each, in the
- * same order, by the job's deadline. An item the strategy cannot take is 503 at once; an
- * item that misses the deadline is 504 and its work is cancelled. The future never
- * completes exceptionally.
+ * same order, by the job's deadline. An item that misses the deadline is 504 and its work
+ * is cancelled. The future never completes exceptionally. A strategy takes every item of
+ * a job: {@link FanoutService} admits no more than its {@link #capacity()}.
  */
 public interface FanoutEngine {
 
@@ -16,6 +16,12 @@ public interface FanoutEngine {
 	 * @return the name
 	 */
 	String strategy();
+
+	/**
+	 * How much the strategy takes at once; requests beyond it are shed whole.
+	 * @return the capacity
+	 */
+	Capacity capacity();
 
 	/**
 	 * Fans a job out.

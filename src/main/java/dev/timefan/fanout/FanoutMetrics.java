@@ -3,7 +3,6 @@ package dev.timefan.fanout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -15,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The meters every strategy shares: {@code timefan.batch}, {@code timefan.batch.size},
- * {@code timefan.lookup}, {@code timefan.inflight}, and
+ * {@code timefan.lookup}, {@code timefan.inflight}, {@code timefan.requests.shed}, and
  * {@code timefan.upstream.fallbacks} (counted from the outcomes, so worker processes'
  * fallbacks count too). Tags are bounded: strategy, source, outcome, status; never a
  * zone.
@@ -31,8 +30,10 @@ class FanoutMetrics {
 
 	private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
 
+	private final Map<Key, Counter> shed = new ConcurrentHashMap<>();
+
 	/** Strong references to what the inflight gauges read. */
-	private final Map<String, AtomicInteger> inflight = new ConcurrentHashMap<>();
+	private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
 
 	FanoutMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -79,16 +80,28 @@ class FanoutMetrics {
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	AtomicInteger inflight(String strategy) {
-		return this.inflight.computeIfAbsent(strategy, (name) -> {
-			AtomicInteger zones = new AtomicInteger();
-			Gauge.builder("timefan.inflight", zones, AtomicInteger::get)
-				.description("Zones being fanned out right now")
-				.baseUnit("zones")
-				.tag("strategy", name)
-				.register(this.registry);
-			return zones;
-		});
+	/**
+	 * Registers a strategy's {@code timefan.inflight} gauge, which reads its admission.
+	 */
+	void inflight(Admission admission) {
+		this.admissions.put(admission.strategy(), admission);
+		Gauge.builder("timefan.inflight", admission, Admission::inflight)
+			.description("Zones being fanned out right now")
+			.baseUnit("zones")
+			.tag("strategy", admission.strategy())
+			.register(this.registry);
+	}
+
+	void shed(Shed shed) {
+		this.shed
+			.computeIfAbsent(new Key("timefan.requests.shed", shed.strategy(), "", shed.limit().tag()), (key) -> Counter
+				.builder(key.name())
+				.description(
+						"Requests shed whole, with 503 and Retry-After, because their strategy was " + "at capacity")
+				.baseUnit("requests")
+				.tags("strategy", key.strategy(), "limit", key.detail())
+				.register(this.registry))
+			.increment();
 	}
 
 	private record Key(String name, String strategy, String source, String detail) {

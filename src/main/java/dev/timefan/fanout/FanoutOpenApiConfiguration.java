@@ -6,6 +6,7 @@ import java.util.Map;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -27,9 +28,16 @@ class FanoutOpenApiConfiguration {
 	/** The answers every fan-out operation may give besides its own. */
 	private static final Map<String, String> FAULTS = Map.of("414",
 			"The request line is too long (a GET batch of very long names): POST the names as a JSON array", "431",
-			"The request's headers are too large", "503",
-			"Every item was refused: no worker process could be started, or the strategy is saturated; "
-					+ "with Retry-After. A batch where only some items are refused is 200, those items 503");
+			"The request's headers are too large", "429",
+			"This client is over its rate limit (timefan.rate-limit, off by default): requests or zones per second; "
+					+ "retry after Retry-After seconds",
+			"503",
+			"Shed whole: the strategy is at capacity (timefan.<strategy>.max-batches, max-items) and took none "
+					+ "of the request; retry after Retry-After seconds, derived from how fast it drains. Also when "
+					+ "no worker process could be started for any item (processes)");
+
+	/** The answers that tell the caller when to come back. */
+	private static final List<String> RETRY_AFTER = List.of("429", "503");
 
 	/** The answers of a single lookup, whose one item's status becomes the response's. */
 	private static final Map<String, String> SINGLE_FAULTS = Map.of("502",
@@ -45,6 +53,12 @@ class FanoutOpenApiConfiguration {
 	@Bean
 	OpenApiCustomizer fanoutFaultResponses() {
 		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
+			if (path.startsWith("/api/")) {
+				// worldtimeapi.org answered its fair-use limit with 429 too.
+				item.readOperations()
+					.forEach((operation) -> add(operation.getResponses(), Map.of("429", FAULTS.get("429"))));
+				return;
+			}
 			if (!path.endsWith("/time") && !path.contains("/time/")) {
 				return;
 			}
@@ -68,10 +82,17 @@ class FanoutOpenApiConfiguration {
 	}
 
 	private static void add(ApiResponses responses, Map<String, String> faults) {
-		faults.forEach((status, description) -> responses.putIfAbsent(status,
-				new ApiResponse().description(description)
-					.content(new Content().addMediaType("application/problem+json",
-							new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))))));
+		faults.forEach((status, description) -> {
+			ApiResponse response = new ApiResponse().description(description)
+				.content(new Content().addMediaType("application/problem+json",
+						new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))));
+			if (RETRY_AFTER.contains(status)) {
+				response.addHeaderObject("Retry-After",
+						new Header().description("Whole seconds to wait before sending the request again")
+							.schema(new IntegerSchema().example(1)));
+			}
+			responses.putIfAbsent(status, response);
+		});
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.timefan.time.TimeObject;
@@ -55,11 +54,25 @@ public class FanoutService {
 
 	private final Source defaultSource;
 
+	private final Map<String, Admission> admissions = new HashMap<>();
+
 	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
-			List<SourceLookup> sources) {
+			List<SourceLookup> sources, FanoutEngines engines) {
 		this.catalog = catalog;
 		this.properties = properties;
 		this.metrics = metrics;
+		for (FanoutEngine engine : engines.all()) {
+			Capacity capacity = engine.capacity();
+			if (capacity.maxItems() < properties.batch().maxSize()) {
+				throw new IllegalStateException("timefan." + engine.strategy() + ".max-items (" + capacity.maxItems()
+						+ ") is below timefan.batch.max-size (" + properties.batch().maxSize()
+						+ "): a batch of the largest size could never be admitted");
+			}
+			Admission admission = new Admission(engine.strategy(), capacity, properties.batch().timeout(),
+					System::nanoTime);
+			this.admissions.put(engine.strategy(), admission);
+			metrics.inflight(admission);
+		}
 		this.lookups = new EnumMap<>(Source.class);
 		this.lookups.put(Source.LOCAL,
 				(zone, clientIp, deadline) -> Outcome.answered(Source.LOCAL, clock.now(zone, clientIp), 0));
@@ -74,8 +87,9 @@ public class FanoutService {
 	 * @param source the source asked for, or null for the default
 	 * @param clientIp the caller's address
 	 * @return the time object and how long the fan-out took
-	 * @throws ErrorResponseException 404 with suggestions for an unknown zone; the item's
-	 * status (500, 502, 503, 504) when it failed
+	 * @throws ErrorResponseException 404 with suggestions for an unknown zone; 503
+	 * ({@link Shed}) when the strategy is at capacity; the item's status (500, 502, 503,
+	 * 504) when it failed
 	 */
 	public Single single(FanoutEngine engine, String name, @Nullable String source, String clientIp) {
 		return join(singleAsync(engine, name, source, clientIp));
@@ -90,7 +104,7 @@ public class FanoutService {
 	 * @return the time object and how long the fan-out took; completes exceptionally with
 	 * the item's status (500, 502, 503, 504) when it failed
 	 * @throws ErrorResponseException 404 with suggestions for an unknown zone, 400 for an
-	 * unknown source
+	 * unknown source, 503 ({@link Shed}) when the strategy is at capacity
 	 */
 	public CompletableFuture<Single> singleAsync(FanoutEngine engine, String name, @Nullable String source,
 			String clientIp) {
@@ -101,7 +115,7 @@ public class FanoutService {
 			throw Problems.unknownZone(name, this.catalog.suggest(name));
 		}
 		long start = System.nanoTime();
-		return tracked(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, clientIp)).thenApply(
+		return admitted(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, clientIp)).thenApply(
 				(outcomes) -> single(engine.strategy(), requested, outcomes.getFirst(), System.nanoTime() - start));
 	}
 
@@ -126,7 +140,8 @@ public class FanoutService {
 	 * @param clientIp the caller's address
 	 * @return the batch result
 	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
-	 * source; 503 when the strategy rejected every item
+	 * source; 503 ({@link Shed}) when the strategy is at capacity, or when no worker
+	 * process could be started for any item
 	 */
 	public BatchResult batch(FanoutEngine engine, List<String> names, @Nullable String source, String clientIp) {
 		return join(batchAsync(engine, names, source, clientIp));
@@ -158,7 +173,7 @@ public class FanoutService {
 	 * @param clientIp the caller's address
 	 * @return the batch result, when every item has its outcome
 	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
-	 * source
+	 * source, 503 ({@link Shed}) when the strategy is at capacity
 	 */
 	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
@@ -169,6 +184,12 @@ public class FanoutService {
 			String clientIp, boolean withSuggestions) {
 		validateSize(names);
 		Source requested = source(source);
+		return admitted(engine.strategy(), names.size(),
+				() -> fanOutAdmitted(engine, names, requested, clientIp, withSuggestions));
+	}
+
+	private CompletableFuture<BatchResult> fanOutAdmitted(FanoutEngine engine, List<String> names, Source requested,
+			String clientIp, boolean withSuggestions) {
 		long start = System.nanoTime();
 		@Nullable Zone[] resolved = new Zone[names.size()];
 		List<Zone> zones = new ArrayList<>(names.size());
@@ -181,11 +202,10 @@ public class FanoutService {
 		// Here, in the caller's thread, never where the engine completes (an event loop
 		// for reactive).
 		Map<String, List<String>> suggestions = withSuggestions ? suggestions(names, resolved) : Map.of();
-		return tracked(engine.strategy(), names.size(),
-				() -> zones.isEmpty() ? CompletableFuture.completedFuture(List.<Outcome>of())
-						: run(engine, zones, requested, clientIp))
-			.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, suggestions, result,
-					System.nanoTime() - start));
+		CompletableFuture<List<Outcome>> outcomes = zones.isEmpty() ? CompletableFuture.completedFuture(List.of())
+				: run(engine, zones, requested, clientIp);
+		return outcomes.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, suggestions,
+				result, System.nanoTime() - start));
 	}
 
 	/**
@@ -213,17 +233,24 @@ public class FanoutService {
 	}
 
 	/**
-	 * Counts zones in {@code timefan.inflight} from dispatch until the work completes or
-	 * throws.
+	 * Runs a request's work once its strategy admitted all its zones, holding them (in
+	 * {@code timefan.inflight}) until the work completes or throws; sheds it whole when
+	 * the strategy cannot take them now.
 	 */
-	private <T> CompletableFuture<T> tracked(String strategy, int zones, Supplier<CompletableFuture<T>> work) {
-		AtomicInteger inflight = this.metrics.inflight(strategy);
-		inflight.addAndGet(zones);
+	private <T> CompletableFuture<T> admitted(String strategy, int zones, Supplier<CompletableFuture<T>> work) {
+		Admission.Ticket ticket;
 		try {
-			return work.get().whenComplete((result, ex) -> inflight.addAndGet(-zones));
+			ticket = this.admissions.get(strategy).admit(zones);
+		}
+		catch (Shed shed) {
+			this.metrics.shed(shed);
+			throw shed;
+		}
+		try {
+			return work.get().whenComplete((result, ex) -> ticket.release());
 		}
 		catch (RuntimeException ex) {
-			inflight.addAndGet(-zones);
+			ticket.release();
 			throw ex;
 		}
 	}
@@ -255,8 +282,8 @@ public class FanoutService {
 		List<BatchResult.Item> items = new ArrayList<>(names.size());
 		int next = 0;
 		int succeeded = 0;
-		int rejected = 0;
-		String unavailable = null;
+		int unavailable = 0;
+		String reason = null;
 		for (int i = 0; i < resolved.length; i++) {
 			String name = names.get(i);
 			if (resolved[i] == null) {
@@ -270,17 +297,17 @@ public class FanoutService {
 					outcome.nanos());
 			succeeded += outcome.succeeded() ? 1 : 0;
 			if (outcome.status() == 503) {
-				rejected++;
-				unavailable = outcome.error();
+				unavailable++;
+				reason = outcome.error();
 			}
 			items.add(new BatchResult.Item(name, outcome.status(), outcome.source(), outcome.time(), outcome.error(),
 					null));
 		}
 		this.metrics.batch(strategy, source, names.size(), succeeded, nanos);
-		if (rejected == names.size()) {
-			ErrorResponseException shed = Problems.unavailable(unavailable);
-			shed.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
-			throw shed;
+		if (unavailable == names.size()) {
+			ErrorResponseException problem = Problems.unavailable(reason);
+			problem.getHeaders().set(SERVER_TIMING, serverTiming(BatchResult.millis(nanos)));
+			throw problem;
 		}
 		return new BatchResult(strategy, source, names.size(), succeeded, names.size() - succeeded,
 				BatchResult.millis(nanos), items);

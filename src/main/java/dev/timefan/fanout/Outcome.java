@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one zone of a batch came to, as an engine reports it.
  *
- * @param status the item's HTTP-like status: 200, 404, 502, 503, 504, or 500 for a lookup
- * that failed unexpectedly
+ * @param status the item's HTTP-like status: 200, 404, 502, 503 (no worker process could
+ * be started), 504, or 500 for a lookup that failed unexpectedly
  * @param source where the answer came from, or null when there is none
  * @param time the time object, or null when the item failed
  * @param error why the item failed; for a fallback, why the upstream failed it; else null
@@ -25,15 +25,6 @@ public record Outcome(int status, @Nullable Source source, @Nullable TimeObject 
 	 */
 	public static Outcome answered(Source source, TimeObject time, long nanos) {
 		return new Outcome(200, source, time, null, nanos);
-	}
-
-	/**
-	 * The strategy was saturated and rejected the item at once.
-	 * @param strategy the strategy
-	 * @return the outcome
-	 */
-	public static Outcome rejected(String strategy) {
-		return new Outcome(503, null, null, "strategy '" + strategy + "' is saturated; item rejected", 0);
 	}
 
 	/**

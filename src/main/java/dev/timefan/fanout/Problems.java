@@ -48,12 +48,12 @@ final class Problems {
 	}
 
 	/**
-	 * A batch whose every item was refused (a saturated strategy, no worker process): the
+	 * A batch whose every item was unavailable (no worker process could be started): the
 	 * items' reason, retry later.
 	 */
 	static ErrorResponseException unavailable(@Nullable String reason) {
-		ErrorResponseException ex = problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Service Unavailable",
-				((reason != null) ? reason : "every item was refused") + "; retry later");
+		ErrorResponseException ex = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service Unavailable",
+				((reason != null) ? reason : "no item could be looked up") + "; retry later");
 		ex.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		return ex;
 	}
@@ -61,7 +61,7 @@ final class Problems {
 	private static String slug(HttpStatus status) {
 		return switch (status) {
 			case BAD_GATEWAY -> "upstream-failed";
-			case SERVICE_UNAVAILABLE -> "overloaded";
+			case SERVICE_UNAVAILABLE -> "unavailable";
 			case GATEWAY_TIMEOUT -> "deadline-exceeded";
 			default -> "lookup-failed";
 		};

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.timefan.fanout.Capacity;
 import dev.timefan.fanout.FanoutEngine;
 import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
@@ -53,15 +54,23 @@ class ProcessPoolEngine implements FanoutEngine {
 
 	private final UpstreamProbe upstreamProbe;
 
-	ProcessPoolEngine(WorkerPool pool, Clock clock, UpstreamProbe upstreamProbe) {
+	private final Capacity capacity;
+
+	ProcessPoolEngine(WorkerPool pool, Clock clock, UpstreamProbe upstreamProbe, ProcessesProperties properties) {
 		this.pool = pool;
 		this.clock = clock;
 		this.upstreamProbe = upstreamProbe;
+		this.capacity = properties.capacity();
 	}
 
 	@Override
 	public String strategy() {
 		return STRATEGY;
+	}
+
+	@Override
+	public Capacity capacity() {
+		return this.capacity;
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.timefan.fanout.Capacity;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,6 +27,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param aotCache an AOT cache (JDK 25's {@code -XX:AOTCache}) each worker JVM starts
  * from, trained with the same options; the container image makes one at build time. A
  * cache that cannot be used is logged and ignored.
+ * @param maxBatches the requests in flight at once; past it a request is shed whole with
+ * 503 and Retry-After. Each holds a Tomcat thread while it waits for its chunks.
+ * @param maxItems the zones in flight at once, across the workers; past it a request is
+ * shed whole with 503 and Retry-After
  */
 @ConfigurationProperties("timefan.processes")
 record ProcessesProperties(@DefaultValue("0") int workers, @DefaultValue("10000") long maxRequestsPerWorker,
@@ -34,10 +39,14 @@ record ProcessesProperties(@DefaultValue("0") int workers, @DefaultValue("10000"
 		@DefaultValue( {
 				"-Xmx48m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 				"-XX:-UsePerfData" }) List<String> jvmOptions,
-		@Nullable Path aotCache){
+		@Nullable Path aotCache, @DefaultValue("32") int maxBatches, @DefaultValue("16000") int maxItems){
 
 	ProcessesProperties {
 		jvmOptions = List.copyOf(jvmOptions);
+	}
+
+	Capacity capacity() {
+		return Capacity.of("timefan.processes", this.maxBatches, this.maxItems);
 	}
 
 	int workerCount() {

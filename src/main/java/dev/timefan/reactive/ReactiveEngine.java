@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.timefan.fanout.Capacity;
 import dev.timefan.fanout.FanoutEngine;
 import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
@@ -32,14 +33,22 @@ class ReactiveEngine implements FanoutEngine {
 
 	private final int concurrency;
 
+	private final Capacity capacity;
+
 	ReactiveEngine(ReactiveUpstream upstream, ReactiveProperties properties) {
 		this.upstream = upstream;
 		this.concurrency = properties.concurrency();
+		this.capacity = properties.capacity();
 	}
 
 	@Override
 	public String strategy() {
 		return STRATEGY;
+	}
+
+	@Override
+	public Capacity capacity() {
+		return this.capacity;
 	}
 
 	@Override

@@ -1,12 +1,13 @@
 package dev.timefan.threads;
 
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.timefan.fanout.Capacity;
 import dev.timefan.fanout.ExecutorFanout;
 import dev.timefan.fanout.FanoutEngine;
 import dev.timefan.fanout.FanoutJob;
@@ -20,8 +21,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Fans a batch out over a fixed pool of platform threads with a bounded queue. The
- * caller's thread waits for the outcomes; an item the full queue refuses is 503 at once.
+ * Fans a batch out over a fixed pool of platform threads. The caller's thread waits for
+ * the outcomes; items wait in the pool's queue for a thread, as many as admission lets in
+ * ({@code timefan.threads.max-items}).
  */
 @Component
 @Order(1)
@@ -33,9 +35,15 @@ class ThreadPoolEngine implements FanoutEngine, DisposableBean {
 
 	private final ExecutorService monitored;
 
+	private final Capacity capacity;
+
 	ThreadPoolEngine(ThreadsProperties properties, MeterRegistry registry) {
+		this.capacity = properties.capacity();
+		// Unbounded: admission bounds what is queued, and a queue that refused an
+		// admitted
+		// item would answer it in part.
 		this.pool = new ThreadPoolExecutor(properties.poolSize(), properties.poolSize(), 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(properties.queueCapacity()), new CustomizableThreadFactory("timefan-threads-"),
+				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("timefan-threads-"),
 				new ThreadPoolExecutor.AbortPolicy());
 		this.monitored = ExecutorServiceMetrics.monitor(registry, this.pool, "timefan.threads");
 	}
@@ -43,6 +51,11 @@ class ThreadPoolEngine implements FanoutEngine, DisposableBean {
 	@Override
 	public String strategy() {
 		return STRATEGY;
+	}
+
+	@Override
+	public Capacity capacity() {
+		return this.capacity;
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package dev.timefan.virtual;
 
+import dev.timefan.fanout.Capacity;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -8,8 +10,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param concurrency the most items running at once, across all requests; further items
  * wait for a permit (within the batch deadline)
+ * @param maxBatches the requests in flight at once; past it a request is shed whole with
+ * 503 and Retry-After. Each holds a Tomcat thread while it waits for its items.
+ * @param maxItems the zones in flight at once, waiting for a permit or running; past it a
+ * request is shed whole with 503 and Retry-After
  */
 @ConfigurationProperties("timefan.virtual")
-record VirtualProperties(@DefaultValue("1000") int concurrency) {
+record VirtualProperties(@DefaultValue("1000") int concurrency, @DefaultValue("32") int maxBatches,
+		@DefaultValue("16000") int maxItems) {
+
+	VirtualProperties {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("timefan.virtual.concurrency must be at least 1, not " + concurrency);
+		}
+	}
+
+	Capacity capacity() {
+		return Capacity.of("timefan.virtual", this.maxBatches, this.maxItems);
+	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
+import dev.timefan.fanout.Capacity;
 import dev.timefan.fanout.ExecutorFanout;
 import dev.timefan.fanout.FanoutEngine;
 import dev.timefan.fanout.FanoutJob;
@@ -33,7 +34,10 @@ class VirtualThreadEngine implements FanoutEngine, DisposableBean {
 
 	private final Executor bounded;
 
+	private final Capacity capacity;
+
 	VirtualThreadEngine(VirtualProperties properties) {
+		this.capacity = properties.capacity();
 		this.permits = new Semaphore(properties.concurrency());
 		this.bounded = (task) -> this.threads.execute(() -> {
 			try {
@@ -55,6 +59,11 @@ class VirtualThreadEngine implements FanoutEngine, DisposableBean {
 	@Override
 	public String strategy() {
 		return STRATEGY;
+	}
+
+	@Override
+	public Capacity capacity() {
+		return this.capacity;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -46,8 +47,10 @@ class FanoutServiceTests {
 	private static final String CLIENT_IP = "203.0.113.7";
 
 	/** Runs every lookup in the caller's thread. */
-	private static final FanoutEngine INLINE = new TestEngine("threads",
+	private static final TestEngine INLINE = new TestEngine("threads",
 			(job) -> job.zones().stream().map(job::lookup).toList());
+
+	private static final Outcome NO_WORKER = Outcome.failed(503, "no worker process could be started", 0);
 
 	private static final WorldClock CLOCK = new WorldClock(
 			Clock.fixed(Instant.parse("2026-07-01T12:00:00Z"), ZoneOffset.UTC));
@@ -55,10 +58,14 @@ class FanoutServiceTests {
 	private static final FanoutProperties PROPERTIES = new FanoutProperties("threads", "local",
 			new FanoutProperties.Batch(1000, Duration.ofSeconds(10), DataSize.ofKilobytes(256)));
 
+	/** The strategies the service admits requests for, each with the default capacity. */
+	private static final FanoutEngines ENGINES = new FanoutEngines(
+			List.of(INLINE, new TestEngine("virtual", INLINE.answer()), new TestEngine("processes", INLINE.answer())));
+
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	private final FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES,
-			new FanoutMetrics(this.registry), List.of());
+			new FanoutMetrics(this.registry), List.of(), ENGINES);
 
 	@Test
 	void aBatchAnswersEveryZoneInTheOrderAskedWithItsCanonicalName() {
@@ -166,36 +173,37 @@ class FanoutServiceTests {
 	}
 
 	@Test
-	void aBatchWhoseEveryItemIsRejectedIsShedWith503AndRetryAfter() {
-		FanoutEngine saturated = new TestEngine("threads",
-				(job) -> job.zones().stream().map((zone) -> Outcome.rejected(job.strategy())).toList());
+	void aBatchWhoseEveryItemIsUnavailableIs503WithRetryAfter() {
+		FanoutEngine noWorkers = new TestEngine("processes",
+				(job) -> job.zones().stream().map((zone) -> NO_WORKER).toList());
 
 		assertThatExceptionOfType(ErrorResponseException.class)
-			.isThrownBy(() -> this.service.batch(saturated, List.of("UTC", "GB", "UTC"), null, CLIENT_IP))
+			.isThrownBy(() -> this.service.batch(noWorkers, List.of("UTC", "GB", "UTC"), null, CLIENT_IP))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode().value()).isEqualTo(503);
 				assertThat(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
 				assertThat(ex.getHeaders().getFirst(FanoutService.SERVER_TIMING)).startsWith("fanout;dur=");
-				assertThat(ex.getBody().getDetail()).contains("'threads'");
+				assertThat(ex.getBody().getDetail()).isEqualTo("no worker process could be started; retry later");
+				assertThat(ex.getBody().getType()).isEqualTo(URI.create("urn:timefan:problem:unavailable"));
 			});
-		assertThat(timer("timefan.batch", "strategy", "threads", "source", "local", "outcome", "failure").count())
+		assertThat(timer("timefan.batch", "strategy", "processes", "source", "local", "outcome", "failure").count())
 			.isOne();
-		assertThat(timer("timefan.lookup", "strategy", "threads", "source", "local", "status", "503").count())
+		assertThat(timer("timefan.lookup", "strategy", "processes", "source", "local", "status", "503").count())
 			.isEqualTo(3);
 	}
 
 	@Test
-	void aBatchWithSomeItemsRejectedIsAnsweredWithThemAs503Items() {
-		FanoutEngine halfFull = new TestEngine("threads",
+	void aBatchWithSomeItemsUnavailableIsAnsweredWithThemAs503Items() {
+		FanoutEngine halfFull = new TestEngine("processes",
 				(job) -> job.zones()
 					.stream()
-					.map((zone) -> zone.name().equals("GB") ? Outcome.rejected(job.strategy()) : job.lookup(zone))
+					.map((zone) -> zone.name().equals("GB") ? NO_WORKER : job.lookup(zone))
 					.toList());
 
 		BatchResult result = this.service.batch(halfFull, List.of("UTC", "GB"), null, CLIENT_IP);
 
 		assertThat(result.results()).extracting(BatchResult.Item::status).containsExactly(200, 503);
-		assertThat(result.results().get(1).error()).isEqualTo("strategy 'threads' is saturated; item rejected");
+		assertThat(result.results().get(1).error()).isEqualTo("no worker process could be started");
 		assertThat(result.succeeded()).isOne();
 		assertThat(result.failed()).isOne();
 	}
@@ -237,7 +245,7 @@ class FanoutServiceTests {
 						throw new IllegalStateException("internal detail at 10.1.2.3");
 					}
 					return Outcome.answered(Source.UPSTREAM, CLOCK.now(zone, clientIp), 0);
-				})));
+				})), ENGINES);
 
 		BatchResult result = throwing.batch(INLINE, List.of("UTC", "Etc/GMT+7"), "upstream", CLIENT_IP);
 
@@ -294,12 +302,12 @@ class FanoutServiceTests {
 	}
 
 	@Test
-	void aSingleLookupRejectedByTheStrategyIs503WithRetryAfter() {
-		FanoutEngine saturated = new TestEngine("threads",
-				(job) -> job.zones().stream().map((zone) -> Outcome.rejected(job.strategy())).toList());
+	void aSingleLookupWithoutAWorkerIs503WithRetryAfter() {
+		FanoutEngine noWorkers = new TestEngine("processes",
+				(job) -> job.zones().stream().map((zone) -> NO_WORKER).toList());
 
 		assertThatExceptionOfType(ErrorResponseException.class)
-			.isThrownBy(() -> this.service.single(saturated, "UTC", null, CLIENT_IP))
+			.isThrownBy(() -> this.service.single(noWorkers, "UTC", null, CLIENT_IP))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode().value()).isEqualTo(503);
 				assertThat(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
@@ -344,7 +352,8 @@ class FanoutServiceTests {
 	@Test
 	void prometheusSeesTheContractNamesAndPercentileHistograms() {
 		PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-		FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(prometheus), List.of());
+		FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(prometheus), List.of(),
+				ENGINES);
 
 		service.batch(INLINE, List.of("UTC", "Mars/Olympus"), null, CLIENT_IP);
 
@@ -371,14 +380,14 @@ class FanoutServiceTests {
 	}
 
 	@Test
-	void inflightReturnsToZeroAfterAShedBatch() {
-		FanoutEngine saturated = new TestEngine("threads",
-				(job) -> job.zones().stream().map((zone) -> Outcome.rejected(job.strategy())).toList());
+	void inflightReturnsToZeroAfterAnUnavailableBatch() {
+		FanoutEngine noWorkers = new TestEngine("processes",
+				(job) -> job.zones().stream().map((zone) -> NO_WORKER).toList());
 
 		assertThatExceptionOfType(ErrorResponseException.class)
-			.isThrownBy(() -> this.service.batch(saturated, List.of("UTC", "GB"), null, CLIENT_IP));
+			.isThrownBy(() -> this.service.batch(noWorkers, List.of("UTC", "GB"), null, CLIENT_IP));
 
-		assertThat(this.registry.get("timefan.inflight").tags("strategy", "threads").gauge().value()).isZero();
+		assertThat(this.registry.get("timefan.inflight").tags("strategy", "processes").gauge().value()).isZero();
 	}
 
 	@Test
@@ -395,6 +404,48 @@ class FanoutServiceTests {
 		assertThat(this.registry.get("timefan.inflight").tags("strategy", "threads").gauge().value()).isZero();
 	}
 
+	@Test
+	void aRequestItsStrategyCannotTakeIsShedWholeWithoutReachingTheEngineWhileOthersAreServed() {
+		PendingEngine busy = new PendingEngine("reactive", new Capacity(1, 1000));
+		FanoutService service = new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(this.registry),
+				List.of(), new FanoutEngines(List.of(INLINE, busy)));
+		CompletableFuture<BatchResult> first = service.batchAsync(busy, List.of("UTC", "GB"), null, CLIENT_IP);
+
+		assertThatExceptionOfType(Shed.class)
+			.isThrownBy(() -> service.batchAsync(busy, List.of("Asia/Kolkata"), null, CLIENT_IP))
+			.satisfies((shed) -> {
+				assertThat(shed.getStatusCode().value()).isEqualTo(503);
+				assertThat(shed.getBody().getType()).isEqualTo(URI.create("urn:timefan:problem:overloaded"));
+				assertThat(shed.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("10");
+			});
+		assertThatExceptionOfType(Shed.class)
+			.isThrownBy(() -> service.singleAsync(busy, "Asia/Kolkata", null, CLIENT_IP));
+		assertThat(busy.jobs).as("a shed request never reaches the engine").hasSize(1);
+		assertThat(this.registry.get("timefan.requests.shed")
+			.tags("strategy", "reactive", "limit", "batches")
+			.counter()
+			.count()).isEqualTo(2);
+		assertThat(service.batch(INLINE, List.of("UTC"), null, CLIENT_IP).succeeded())
+			.as("another strategy is not held up")
+			.isOne();
+
+		busy.jobs.getFirst().complete();
+		assertThat(first.join().succeeded()).isEqualTo(2);
+		assertThat(service.batchAsync(busy, List.of("Asia/Kolkata"), null, CLIENT_IP)).isNotNull();
+		assertThat(busy.jobs).hasSize(2);
+	}
+
+	@Test
+	void aStrategyThatCouldNeverAdmitTheLargestBatchIsRefusedAtStartup() {
+		PendingEngine small = new PendingEngine("virtual", new Capacity(4, 999));
+
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> new FanoutService(CATALOG, CLOCK, PROPERTIES, new FanoutMetrics(this.registry), List.of(),
+					new FanoutEngines(List.of(small))))
+			.withMessage("timefan.virtual.max-items (999) is below timefan.batch.max-size (1000): "
+					+ "a batch of the largest size could never be admitted");
+	}
+
 	private Timer timer(String name, String... tags) {
 		return this.registry.get(name).tags(tags).timer();
 	}
@@ -407,8 +458,37 @@ class FanoutServiceTests {
 			.toList();
 	}
 
+	/** An engine whose jobs complete when the test says so. */
+	private record PendingEngine(String strategy, Capacity capacity, List<Pending> jobs) implements FanoutEngine {
+
+		PendingEngine(String strategy, Capacity capacity) {
+			this(strategy, capacity, new CopyOnWriteArrayList<>());
+		}
+
+		@Override
+		public CompletableFuture<List<Outcome>> fanOut(FanoutJob job) {
+			Pending pending = new Pending(job, new CompletableFuture<>());
+			this.jobs.add(pending);
+			return pending.outcomes();
+		}
+
+	}
+
+	private record Pending(FanoutJob job, CompletableFuture<List<Outcome>> outcomes) {
+
+		void complete() {
+			this.outcomes.complete(this.job.zones().stream().map(this.job::lookup).toList());
+		}
+
+	}
+
 	/** An engine whose outcomes the test decides, in the caller's thread. */
 	private record TestEngine(String strategy, Function<FanoutJob, List<Outcome>> answer) implements FanoutEngine {
+
+		@Override
+		public Capacity capacity() {
+			return new Capacity(32, 16000);
+		}
 
 		@Override
 		public CompletableFuture<List<Outcome>> fanOut(FanoutJob job) {

@@ -97,18 +97,20 @@ class VirtualThreadEngineTests {
 	}
 
 	@Test
-	void anEngineThatWasDestroyedRejectsItemsAt503() {
+	void anEngineThatWasDestroyedFailsItsItemsWithoutThrowing() {
 		VirtualThreadEngine engine = start(4);
 		engine.destroy();
 
 		List<Outcome> outcomes = engine.fanOut(job("virtual", List.of("UTC", "GB"), Duration.ofSeconds(10), LOCAL))
 			.join();
 
-		assertThat(outcomes).extracting(Outcome::status).containsExactly(503, 503);
+		assertThat(outcomes).extracting(Outcome::status).containsExactly(500, 500);
+		assertThat(outcomes).extracting(Outcome::error)
+			.allSatisfy((error) -> assertThat(error).startsWith("lookup failed"));
 	}
 
 	private VirtualThreadEngine start(int concurrency) {
-		VirtualThreadEngine engine = new VirtualThreadEngine(new VirtualProperties(concurrency));
+		VirtualThreadEngine engine = new VirtualThreadEngine(new VirtualProperties(concurrency, 32, 16000));
 		this.engine = engine;
 		return engine;
 	}
