@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The meters every strategy shares: {@code timefan.batch}, {@code timefan.batch.size},
- * {@code timefan.lookup}, {@code timefan.inflight}, {@code timefan.requests.shed}, and
+ * {@code timefan.lookup}, {@code timefan.inflight}, {@code timefan.shed}, and
  * {@code timefan.upstream.fallbacks} (counted from the outcomes, so worker processes'
  * fallbacks count too). Tags are bounded: strategy, source, outcome, status; never a
  * zone.
@@ -94,7 +94,7 @@ class FanoutMetrics {
 
 	void shed(Shed shed) {
 		this.shed
-			.computeIfAbsent(new Key("timefan.requests.shed", shed.strategy(), "", shed.limit().tag()), (key) -> Counter
+			.computeIfAbsent(new Key("timefan.shed", shed.strategy(), "", shed.limit().tag()), (key) -> Counter
 				.builder(key.name())
 				.description(
 						"Requests shed whole, with 503 and Retry-After, because their strategy was " + "at capacity")

@@ -421,10 +421,8 @@ class FanoutServiceTests {
 		assertThatExceptionOfType(Shed.class)
 			.isThrownBy(() -> service.singleAsync(busy, "Asia/Kolkata", null, CLIENT_IP));
 		assertThat(busy.jobs).as("a shed request never reaches the engine").hasSize(1);
-		assertThat(this.registry.get("timefan.requests.shed")
-			.tags("strategy", "reactive", "limit", "batches")
-			.counter()
-			.count()).isEqualTo(2);
+		assertThat(this.registry.get("timefan.shed").tags("strategy", "reactive", "limit", "batches").counter().count())
+			.isEqualTo(2);
 		assertThat(service.batch(INLINE, List.of("UTC"), null, CLIENT_IP).succeeded())
 			.as("another strategy is not held up")
 			.isOne();
