@@ -102,12 +102,21 @@ class ActuatorIntegrationTests {
 	void describesWhatEachFaultGivesAndWhereAnAnswerCameFrom() {
 		JsonNode paths = json("/v3/api-docs").get("paths");
 		JsonNode single = paths.get("/processes/time/{area}/{location}").get("get").get("responses");
-		assertThat(single.propertyNames()).contains("200", "404", "414", "431", "500", "502", "503", "504");
+		assertThat(single.propertyNames()).contains("200", "404", "414", "429", "431", "500", "502", "503", "504");
 		assertThat(single.get("200").get("headers").propertyNames()).contains("Timefan-Source", "Server-Timing");
-		assertThat(single.get("503").get("description").stringValue()).contains("no worker process could be started");
+		assertThat(single.get("503").get("description").stringValue()).contains("Shed whole")
+			.contains("timefan.<strategy>.max-batches")
+			.contains("no worker process could be started");
+		assertThat(single.get("503").get("headers").propertyNames()).containsExactly("Retry-After");
+		assertThat(single.get("429").get("description").stringValue()).contains("timefan.rate-limit");
+		assertThat(single.get("429").get("headers").propertyNames()).containsExactly("Retry-After");
 		JsonNode batch = paths.get("/reactive/time").get("post").get("responses");
-		assertThat(batch.propertyNames()).contains("200", "400", "414", "431", "503").doesNotContain("502", "504");
-		assertThat(paths.get("/compare/time").get("get").get("responses").propertyNames()).contains("503");
+		assertThat(batch.propertyNames()).contains("200", "400", "414", "429", "431", "503")
+			.doesNotContain("502", "504");
+		assertThat(paths.get("/compare/time").get("get").get("responses").propertyNames()).contains("429", "503");
+		assertThat(paths.get("/api/timezone/{area}/{location}").get("get").get("responses").propertyNames())
+			.contains("429")
+			.doesNotContain("503");
 	}
 
 	@Test

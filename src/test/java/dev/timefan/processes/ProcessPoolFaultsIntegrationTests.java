@@ -83,7 +83,9 @@ class ProcessPoolFaultsIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(properties = { "timefan.processes.workers=2", "timefan.processes.restart-backoff=50ms" })
+	// Room for all 20 batches at once: this is about a dying worker, not admission.
+	@SpringBootTest(properties = { "timefan.processes.workers=2", "timefan.processes.restart-backoff=50ms",
+			"timefan.processes.max-items=20000" })
 	class KilledWorker extends PoolBeans {
 
 		@Test
