@@ -81,27 +81,33 @@ class FanoutMetrics {
 	}
 
 	/**
-	 * Registers a strategy's {@code timefan.inflight} gauge, which reads its admission.
+	 * Registers a strategy's {@code timefan.inflight} gauge, which reads its admission,
+	 * and its {@code timefan.shed} counters at zero, so that a rate over them works from
+	 * the start.
 	 */
-	void inflight(Admission admission) {
+	void admission(Admission admission) {
 		this.admissions.put(admission.strategy(), admission);
 		Gauge.builder("timefan.inflight", admission, Admission::inflight)
 			.description("Zones being fanned out right now")
 			.baseUnit("zones")
 			.tag("strategy", admission.strategy())
 			.register(this.registry);
+		for (Shed.Limit limit : Shed.Limit.values()) {
+			shedCounter(admission.strategy(), limit);
+		}
 	}
 
 	void shed(Shed shed) {
-		this.shed
-			.computeIfAbsent(new Key("timefan.shed", shed.strategy(), "", shed.limit().tag()), (key) -> Counter
-				.builder(key.name())
-				.description(
-						"Requests shed whole, with 503 and Retry-After, because their strategy was " + "at capacity")
+		shedCounter(shed.strategy(), shed.limit()).increment();
+	}
+
+	private Counter shedCounter(String strategy, Shed.Limit limit) {
+		return this.shed
+			.computeIfAbsent(new Key("timefan.shed", strategy, "", limit.tag()), (key) -> Counter.builder(key.name())
+				.description("Requests shed whole, with 503 and Retry-After, because their strategy was at capacity")
 				.baseUnit("requests")
 				.tags("strategy", key.strategy(), "limit", key.detail())
-				.register(this.registry))
-			.increment();
+				.register(this.registry));
 	}
 
 	private record Key(String name, String strategy, String source, String detail) {

@@ -71,7 +71,7 @@ public class FanoutService {
 			Admission admission = new Admission(engine.strategy(), capacity, properties.batch().timeout(),
 					System::nanoTime);
 			this.admissions.put(engine.strategy(), admission);
-			metrics.inflight(admission);
+			metrics.admission(admission);
 		}
 		this.lookups = new EnumMap<>(Source.class);
 		this.lookups.put(Source.LOCAL,
