@@ -11,12 +11,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.timefan.ratelimit.ClientRateLimits;
 import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
@@ -55,8 +57,16 @@ public class FanoutService {
 
 	private final Source defaultSource;
 
+	private final ClientRateLimits rateLimits;
+
 	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
 			List<SourceLookup> sources) {
+		this(catalog, clock, properties, metrics, sources, ClientRateLimits.none());
+	}
+
+	@Autowired
+	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
+			List<SourceLookup> sources, ClientRateLimits rateLimits) {
 		this.catalog = catalog;
 		this.properties = properties;
 		this.metrics = metrics;
@@ -65,6 +75,7 @@ public class FanoutService {
 				(zone, clientIp, deadline) -> Outcome.answered(Source.LOCAL, clock.now(zone, clientIp), 0));
 		sources.forEach((source) -> this.lookups.put(source.source(), source.lookup()));
 		this.defaultSource = Source.requested(properties.source());
+		this.rateLimits = rateLimits;
 	}
 
 	/**
@@ -90,11 +101,12 @@ public class FanoutService {
 	 * @return the time object and how long the fan-out took; completes exceptionally with
 	 * the item's status (500, 502, 503, 504) when it failed
 	 * @throws ErrorResponseException 404 with suggestions for an unknown zone, 400 for an
-	 * unknown source
+	 * unknown source, 429 when the client is over its items limit
 	 */
 	public CompletableFuture<Single> singleAsync(FanoutEngine engine, String name, @Nullable String source,
 			String clientIp) {
 		Source requested = source(source);
+		this.rateLimits.takeItems(clientIp, 1);
 		Zone zone = this.catalog.find(name);
 		if (zone == null) {
 			this.metrics.lookup(engine.strategy(), requested, 404, 0);
@@ -134,7 +146,8 @@ public class FanoutService {
 
 	/**
 	 * A batch through an engine, waiting for it, whose 404 items carry no suggestions:
-	 * for a caller that does not show them ({@code /compare/time}).
+	 * for a caller that does not show them ({@code /compare/time}), and that
+	 * {@link #admit admitted} the batch for all its runs.
 	 */
 	BatchResult batchWithoutSuggestions(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
@@ -158,11 +171,29 @@ public class FanoutService {
 	 * @param clientIp the caller's address
 	 * @return the batch result, when every item has its outcome
 	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
-	 * source
+	 * source, 429 when the client is over its items limit
 	 */
 	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
+		admit(names, source, clientIp, 1);
 		return fanOutBatch(engine, names, source, clientIp, true);
+	}
+
+	/**
+	 * Admits a batch before any of its work: its size and source validated, then its
+	 * items taken from the client's rate limit, once for each run. A comparison admits
+	 * its batch once for all its runs, before the first, so that none is refused halfway.
+	 * @param names the zones as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @param runs how many times the batch will run
+	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
+	 * source, 429 when the client is over its items limit
+	 */
+	void admit(List<String> names, @Nullable String source, String clientIp, int runs) {
+		validateSize(names);
+		source(source);
+		this.rateLimits.takeItems(clientIp, (long) names.size() * runs);
 	}
 
 	private CompletableFuture<BatchResult> fanOutBatch(FanoutEngine engine, List<String> names, @Nullable String source,
