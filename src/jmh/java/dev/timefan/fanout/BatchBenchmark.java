@@ -70,14 +70,14 @@ public class BatchBenchmark {
 		ZoneCatalog catalog = ZoneCatalog.load();
 		FanoutProperties properties = Binder.get(new StandardEnvironment())
 			.bindOrCreate("timefan", FanoutProperties.class);
-		this.service = new FanoutService(catalog, new WorldClock(Clock.systemUTC()), properties,
-				new FanoutMetrics(meters));
 		this.engine = switch (this.strategy) {
 			case "threads" -> ThreadsBenchEngine.create(meters);
 			case "virtual" -> VirtualBenchEngine.create();
 			default -> throw new IllegalArgumentException(
 					"unknown strategy '" + this.strategy + "': expected threads or virtual");
 		};
+		this.service = new FanoutService(catalog, new WorldClock(Clock.systemUTC()), properties,
+				new FanoutMetrics(meters), List.of(), new FanoutEngines(List.of(this.engine)));
 		this.names = cycle(catalog.names(), BATCH_SIZE);
 		BatchResult check = this.service.batch(this.engine, this.names, null, CLIENT_IP);
 		if (check.succeeded() != BATCH_SIZE) {

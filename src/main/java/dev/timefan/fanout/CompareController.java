@@ -72,9 +72,11 @@ class CompareController {
 
 	private CompareResult compare(List<String> names, @Nullable String source, String clientIp) {
 		Source requested = this.service.source(source);
+		List<FanoutEngine> engines = this.engines.all();
+		this.service.takeItems(names, source, clientIp, engines.size());
 		List<CompareResult.Run> runs = new ArrayList<>();
 		List<List<Fingerprint>> answers = new ArrayList<>();
-		for (FanoutEngine engine : this.engines.all()) {
+		for (FanoutEngine engine : engines) {
 			try {
 				BatchResult result = this.service.batchWithoutSuggestions(engine, names, source, clientIp);
 				runs.add(new CompareResult.Run(engine.strategy(), result.elapsedMs(), result.succeeded(),

@@ -10,12 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
+import dev.timefan.ratelimit.ClientRateLimits;
 import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
@@ -56,11 +58,20 @@ public class FanoutService {
 
 	private final Map<String, Admission> admissions = new HashMap<>();
 
+	private final ClientRateLimits rateLimits;
+
 	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
 			List<SourceLookup> sources, FanoutEngines engines) {
+		this(catalog, clock, properties, metrics, sources, engines, ClientRateLimits.none());
+	}
+
+	@Autowired
+	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
+			List<SourceLookup> sources, FanoutEngines engines, ClientRateLimits rateLimits) {
 		this.catalog = catalog;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.rateLimits = rateLimits;
 		for (FanoutEngine engine : engines.all()) {
 			Capacity capacity = engine.capacity();
 			if (capacity.maxItems() < properties.batch().maxSize()) {
@@ -104,11 +115,13 @@ public class FanoutService {
 	 * @return the time object and how long the fan-out took; completes exceptionally with
 	 * the item's status (500, 502, 503, 504) when it failed
 	 * @throws ErrorResponseException 404 with suggestions for an unknown zone, 400 for an
-	 * unknown source, 503 ({@link Shed}) when the strategy is at capacity
+	 * unknown source, 429 when the client is over its items limit, 503 ({@link Shed})
+	 * when the strategy is at capacity
 	 */
 	public CompletableFuture<Single> singleAsync(FanoutEngine engine, String name, @Nullable String source,
 			String clientIp) {
 		Source requested = source(source);
+		this.rateLimits.takeItems(clientIp, 1);
 		Zone zone = this.catalog.find(name);
 		if (zone == null) {
 			this.metrics.lookup(engine.strategy(), requested, 404, 0);
@@ -149,7 +162,8 @@ public class FanoutService {
 
 	/**
 	 * A batch through an engine, waiting for it, whose 404 items carry no suggestions:
-	 * for a caller that does not show them ({@code /compare/time}).
+	 * for a caller that does not show them ({@code /compare/time}), and that took the
+	 * batch's items from the client's rate limit for all its runs ({@link #takeItems}).
 	 */
 	BatchResult batchWithoutSuggestions(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
@@ -173,11 +187,30 @@ public class FanoutService {
 	 * @param clientIp the caller's address
 	 * @return the batch result, when every item has its outcome
 	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
-	 * source, 503 ({@link Shed}) when the strategy is at capacity
+	 * source, 429 when the client is over its items limit, 503 ({@link Shed}) when the
+	 * strategy is at capacity
 	 */
 	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
+		takeItems(names, source, clientIp, 1);
 		return fanOutBatch(engine, names, source, clientIp, true);
+	}
+
+	/**
+	 * Checks a batch before any of its work, then takes its items from the client's rate
+	 * limit, once for each run: a comparison takes them once for all its runs, before the
+	 * first, so that none is refused halfway.
+	 * @param names the zones as asked
+	 * @param source the source asked for, or null for the default
+	 * @param clientIp the caller's address
+	 * @param runs how many times the batch will run
+	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
+	 * source, 429 when the client is over its items limit
+	 */
+	void takeItems(List<String> names, @Nullable String source, String clientIp, int runs) {
+		validateSize(names);
+		source(source);
+		this.rateLimits.takeItems(clientIp, (long) names.size() * runs);
 	}
 
 	private CompletableFuture<BatchResult> fanOutBatch(FanoutEngine engine, List<String> names, @Nullable String source,
