@@ -74,7 +74,7 @@ public final class UpstreamBreaker implements UpstreamGate {
 		this.breaker.getEventPublisher().onStateTransition((event) -> {
 			logTransition(event.getStateTransition().getToState());
 			this.listeners.forEach(Runnable::run);
-		});
+		}).onReset((event) -> this.listeners.forEach(Runnable::run));
 		if (!settings.enabled()) {
 			this.breaker.transitionToDisabledState();
 		}
@@ -131,8 +131,8 @@ public final class UpstreamBreaker implements UpstreamGate {
 	}
 
 	/**
-	 * Tells a listener of every change of state, on the thread that changed it (a call's
-	 * thread, possibly an event loop): a listener must not block.
+	 * Tells a listener of every change of state, a reset included, on the thread that
+	 * changed it (a call's thread, possibly an event loop): a listener must not block.
 	 * @param listener the listener
 	 */
 	public void onStateChange(Runnable listener) {
