@@ -149,7 +149,7 @@ public final class WorkerMain {
 		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
 			// Made now, off the protocol, so a first upstream request need not wait for
 			// it.
-			Thread.ofVirtual().name("timefan-worker-upstream-client").start(this::upstreamLookup);
+			Thread.ofVirtual().name("timefan-worker-upstream-client").start(() -> upstreamLookup().prepare());
 		}
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
 			byte[] payload;

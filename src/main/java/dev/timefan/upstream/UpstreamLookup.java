@@ -2,6 +2,7 @@ package dev.timefan.upstream;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import dev.timefan.fanout.Deadline;
 import dev.timefan.fanout.Outcome;
@@ -10,6 +11,7 @@ import dev.timefan.fanout.ZoneLookup;
 import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,15 +44,14 @@ public final class UpstreamLookup implements ZoneLookup {
 
 	};
 
-	private final Exchange exchange;
+	/** The client and its reader, made when a call is first permitted. */
+	private final Supplier<Client> client;
 
 	private final URI baseUrl;
 
 	private final Retries retries;
 
 	private final Fallback fallback;
-
-	private final ObjectReader reader;
 
 	private final UpstreamGate gate;
 
@@ -70,12 +71,16 @@ public final class UpstreamLookup implements ZoneLookup {
 	 */
 	UpstreamLookup(Exchange exchange, UpstreamProperties properties, WorldClock clock, JsonMapper mapper,
 			UpstreamGate gate, Runnable onUse, Runnable onRetry) {
-		this.exchange = exchange;
+		this(properties, clock, new Client(exchange, Reply.reader(mapper))::self, gate, onUse, onRetry);
+	}
+
+	private UpstreamLookup(UpstreamProperties properties, WorldClock clock, Supplier<Client> client, UpstreamGate gate,
+			Runnable onUse, Runnable onRetry) {
+		this.client = client;
 		this.onUse = onUse;
 		this.baseUrl = properties.baseUrl();
 		this.retries = Retries.of(properties);
 		this.fallback = new Fallback(properties.fallback(), clock);
-		this.reader = Reply.reader(mapper);
 		this.gate = gate;
 		this.onRetry = onRetry;
 	}
@@ -83,16 +88,36 @@ public final class UpstreamLookup implements ZoneLookup {
 	/**
 	 * The lookup of a worker process: a client of its own, no Spring context, no health
 	 * probe, and no gate of its own: each request hands it the one the service's breaker
-	 * granted ({@link #lookup(Zone, String, Deadline, UpstreamGate)}).
+	 * granted ({@link #lookup(Zone, String, Deadline, UpstreamGate)}). The client, which
+	 * a cold worker takes a second or more to make, is made when a call is first
+	 * permitted (or by {@link #prepare()}): items the breaker refuses fall back at once.
 	 * @param properties the upstream's settings
 	 * @param clock the local clock, for fallbacks
 	 * @param onRetry told of each call made again
 	 * @return the lookup
 	 */
 	public static UpstreamLookup standalone(UpstreamProperties properties, WorldClock clock, Runnable onRetry) {
-		return new UpstreamLookup(new RestClientExchange(RestClient.builder(), properties), properties, clock,
-				JsonMapper.builder().build(), UNGUARDED, () -> {
-				}, onRetry);
+		Supplier<Client> client = new Supplier<>() {
+
+			private @Nullable Client made;
+
+			@Override
+			public synchronized Client get() {
+				if (this.made == null) {
+					this.made = new Client(new RestClientExchange(RestClient.builder(), properties),
+							Reply.reader(JsonMapper.builder().build()));
+				}
+				return this.made;
+			}
+
+		};
+		return new UpstreamLookup(properties, clock, client, UNGUARDED, () -> {
+		}, onRetry);
+	}
+
+	/** Makes the client now, if it is not made yet, rather than at the first call. */
+	public void prepare() {
+		this.client.get();
 	}
 
 	@Override
@@ -125,7 +150,11 @@ public final class UpstreamLookup implements ZoneLookup {
 			long call = System.nanoTime();
 			CallVerdict verdict = CallVerdict.NONE;
 			try {
-				TimeObject time = this.exchange.call(zone, deadline).read(zone, clientIp, this.reader);
+				Client client = this.client.get();
+				// A worker's client, made at its first call, is no part of the call's
+				// time.
+				call = System.nanoTime();
+				TimeObject time = client.exchange().call(zone, deadline).read(zone, clientIp, client.reader());
 				verdict = CallVerdict.SUCCESS;
 				return Outcome.answered(Source.UPSTREAM, time, System.nanoTime() - start);
 			}
@@ -156,6 +185,15 @@ public final class UpstreamLookup implements ZoneLookup {
 				return Outcome.timedOut(deadline, System.nanoTime() - start);
 			}
 		}
+	}
+
+	/** The blocking client and the reader of its answers. */
+	private record Client(Exchange exchange, ObjectReader reader) {
+
+		Client self() {
+			return this;
+		}
+
 	}
 
 }

@@ -97,7 +97,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 	 */
 	public record CircuitBreakerSettings(@DefaultValue("true") boolean enabled,
 			@DefaultValue("50") float failureRateThreshold, @DefaultValue("80") float slowCallRateThreshold,
-			@DefaultValue("1s") Duration slowCallDurationThreshold, @DefaultValue("50") int slidingWindowSize,
+			@DefaultValue("1500ms") Duration slowCallDurationThreshold, @DefaultValue("50") int slidingWindowSize,
 			@DefaultValue("20") int minimumNumberOfCalls, @DefaultValue("10s") Duration waitDurationInOpenState,
 			@DefaultValue("5") int permittedCallsInHalfOpenState) {
 
@@ -105,7 +105,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 
 		/** The defaults, as bound from no property at all. */
 		public static final CircuitBreakerSettings DEFAULTS = new CircuitBreakerSettings(true, 50, 80,
-				Duration.ofSeconds(1), 50, 20, Duration.ofSeconds(10), 5);
+				Duration.ofMillis(1500), 50, 20, Duration.ofSeconds(10), 5);
 
 		public CircuitBreakerSettings {
 			requirePercentage("failure-rate-threshold", failureRateThreshold);

@@ -129,7 +129,7 @@ class UpstreamProbeTests {
 	void circuitBreakerRatesShowOnceItHasEnoughCalls() {
 		this.probe = probe(false, (zone, deadline) -> UTC);
 		for (int i = 0; i < UpstreamProperties.CircuitBreakerSettings.DEFAULTS.minimumNumberOfCalls(); i++) {
-			this.breaker.record(CATALOG.find("Etc/UTC"), 1, (i % 4 == 0) ? 1_500_000_000L : 1_000_000L,
+			this.breaker.record(CATALOG.find("Etc/UTC"), 1, (i % 4 == 0) ? 2_000_000_000L : 1_000_000L,
 					(i % 5 == 0) ? CallVerdict.FAILURE : CallVerdict.SUCCESS);
 		}
 		assertThat(health().getDetails().get("circuitBreaker")).asInstanceOf(InstanceOfAssertFactories.MAP)
