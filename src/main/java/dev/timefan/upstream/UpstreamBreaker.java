@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,6 +53,13 @@ public final class UpstreamBreaker implements UpstreamGate {
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	/**
+	 * Where changes of state are logged, in order: never on the thread that changed the
+	 * state, which may be an event loop that must not wait for the console.
+	 */
+	private final Executor logging = Executors
+		.newSingleThreadExecutor(Thread.ofVirtual().name("timefan-upstream-breaker-log").factory());
+
+	/**
 	 * A breaker.
 	 * @param settings its settings
 	 * @param clock the clock of its wait in the open state
@@ -72,7 +81,8 @@ public final class UpstreamBreaker implements UpstreamGate {
 		this.registry = CircuitBreakerRegistry.of(config);
 		this.breaker = this.registry.circuitBreaker(NAME);
 		this.breaker.getEventPublisher().onStateTransition((event) -> {
-			logTransition(event.getStateTransition().getToState());
+			String change = describe(event.getStateTransition().getToState());
+			this.logging.execute(() -> log(event.getStateTransition().getToState(), change));
 			this.listeners.forEach(Runnable::run);
 		}).onReset((event) -> this.listeners.forEach(Runnable::run));
 		if (!settings.enabled()) {
@@ -84,22 +94,32 @@ public final class UpstreamBreaker implements UpstreamGate {
 		return (ex instanceof UpstreamFailure failure) ? failure.verdict() : CallVerdict.FAILURE;
 	}
 
-	private void logTransition(CircuitBreaker.State to) {
+	/** What a change of state is logged as, from the rates that made it. */
+	private String describe(CircuitBreaker.State to) {
 		CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
-		switch (to) {
-			case OPEN -> log.warn("Upstream circuit breaker opened"
+		return switch (to) {
+			case OPEN -> "Upstream circuit breaker opened"
 					+ ((metrics.getFailureRate() >= 0) ? ": of the last " + metrics.getNumberOfBufferedCalls()
 							+ " calls " + percent(metrics.getFailureRate()) + " failed and "
 							+ percent(metrics.getSlowCallRate()) + " were slow" : "")
 					+ "; source=upstream items are answered without calling the upstream for "
 					+ this.settings.waitDurationInOpenState().toMillis() + " ms, then "
-					+ this.settings.permittedCallsInHalfOpenState() + " trial calls test it");
-			case HALF_OPEN -> log.info("Upstream circuit breaker half-open: "
-					+ this.settings.permittedCallsInHalfOpenState() + " trial calls test the upstream");
-			case CLOSED -> log.info("Upstream circuit breaker closed: the upstream is called again");
-			case DISABLED -> log.info("Upstream circuit breaker disabled ("
-					+ UpstreamProperties.CircuitBreakerSettings.PREFIX + ".enabled=false): every call is made");
-			default -> log.info("Upstream circuit breaker " + to);
+					+ this.settings.permittedCallsInHalfOpenState() + " trial calls test it";
+			case HALF_OPEN -> "Upstream circuit breaker half-open: " + this.settings.permittedCallsInHalfOpenState()
+					+ " trial calls test the upstream";
+			case CLOSED -> "Upstream circuit breaker closed: the upstream is called again";
+			case DISABLED -> "Upstream circuit breaker disabled (" + UpstreamProperties.CircuitBreakerSettings.PREFIX
+					+ ".enabled=false): every call is made";
+			default -> "Upstream circuit breaker " + to;
+		};
+	}
+
+	private static void log(CircuitBreaker.State to, String change) {
+		if (to == CircuitBreaker.State.OPEN) {
+			log.warn(change);
+		}
+		else {
+			log.info(change);
 		}
 	}
 
