@@ -41,8 +41,8 @@ class FanoutOpenApiConfiguration {
 
 	/** The answers of a single lookup, whose one item's status becomes the response's. */
 	private static final Map<String, String> SINGLE_FAULTS = Map.of("502",
-			"The upstream failed the lookup and timefan.upstream.fallback is false (a fallback answers 200 "
-					+ "with Timefan-Source: fallback)",
+			"The upstream failed the lookup, or its circuit breaker is open, and timefan.upstream.fallback is "
+					+ "false (a fallback answers 200 with Timefan-Source: fallback)",
 			"504", "The lookup missed the batch deadline (timefan.batch.timeout)", "500",
 			"The lookup failed unexpectedly: the detail carries a correlation id, logged with the cause");
 

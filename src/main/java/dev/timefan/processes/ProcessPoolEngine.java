@@ -18,6 +18,7 @@ import dev.timefan.fanout.FanoutJob;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.time.Zone;
+import dev.timefan.upstream.UpstreamBreaker;
 import dev.timefan.upstream.UpstreamProbe;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,7 +30,9 @@ import org.springframework.stereotype.Component;
  * paid per chunk. While no worker is ready a chunk waits for the next one's hello; a
  * chunk whose worker dies goes to the next ready worker, up to {@value #MAX_TRIES} tries;
  * a chunk not answered by the deadline is 504 and its worker is killed; only when no
- * worker can be started at all are its items 503.
+ * worker can be started at all are its items 503. An upstream chunk carries the
+ * permissions the upstream's circuit breaker granted its items' first calls: none while
+ * it is open, so the worker answers them at once from the local tz database.
  */
 @Component
 @Order(3)
@@ -54,12 +57,16 @@ class ProcessPoolEngine implements FanoutEngine {
 
 	private final UpstreamProbe upstreamProbe;
 
+	private final UpstreamBreaker breaker;
+
 	private final Capacity capacity;
 
-	ProcessPoolEngine(WorkerPool pool, Clock clock, UpstreamProbe upstreamProbe, ProcessesProperties properties) {
+	ProcessPoolEngine(WorkerPool pool, Clock clock, UpstreamProbe upstreamProbe, UpstreamBreaker breaker,
+			ProcessesProperties properties) {
 		this.pool = pool;
 		this.clock = clock;
 		this.upstreamProbe = upstreamProbe;
+		this.breaker = breaker;
 		this.capacity = properties.capacity();
 	}
 
@@ -104,9 +111,13 @@ class ProcessPoolEngine implements FanoutEngine {
 	private CompletableFuture<List<Outcome>> attempt(List<String> chunk, Instant at, FanoutJob job, int tries) {
 		long start = System.nanoTime();
 		long remaining = Math.max(0, job.deadline().remainingNanos());
+		UpstreamBreaker.Permits permits = (job.source() == Source.UPSTREAM) ? this.breaker.permits(chunk.size()) : null;
 		WorkerPool.Dispatch dispatch = this.pool.dispatch(chunk, job.source(), at,
-				Duration.ofNanos(remaining - margin(remaining)), job.clientIp());
+				Duration.ofNanos(remaining - margin(remaining)), job.clientIp(), permits);
 		if (dispatch == null) {
+			if (permits != null) {
+				permits.close();
+			}
 			return this.pool.nextReady()
 				.orTimeout(remaining, TimeUnit.NANOSECONDS)
 				.handleAsync(

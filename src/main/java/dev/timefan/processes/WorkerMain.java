@@ -29,6 +29,7 @@ import dev.timefan.time.TzRelease;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
+import dev.timefan.upstream.UpstreamBreaker;
 import dev.timefan.upstream.UpstreamLookup;
 import dev.timefan.upstream.UpstreamProperties;
 import org.jspecify.annotations.Nullable;
@@ -36,8 +37,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A worker process: no Spring context, the same time core as the service. It reads lookup
  * frames on stdin and answers result frames on stdout (see {@link WorkerProtocol}), each
- * request on a virtual thread of its own. It exits on stdin EOF, and when its parent
- * process is gone.
+ * request on a virtual thread of its own. Its upstream calls obey the service's circuit
+ * breaker: an item calls only with the permission its lookup carries, retries only while
+ * the breaker was last said to be closed, and every call is reported back
+ * ({@link WorkerGate}). It exits on stdin EOF, and when its parent process is gone.
  */
 public final class WorkerMain {
 
@@ -83,6 +86,9 @@ public final class WorkerMain {
 	private final AtomicInteger retries = new AtomicInteger();
 
 	private @Nullable UpstreamLookup upstream;
+
+	/** The service's upstream circuit breaker, as last told. */
+	private volatile UpstreamBreaker.State breaker = UpstreamBreaker.State.CLOSED;
 
 	private WorkerMain(OutputStream protocol) {
 		this.clock = new WorldClock(Clock.systemUTC());
@@ -143,15 +149,17 @@ public final class WorkerMain {
 		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
 			// Made now, off the protocol, so a first upstream request need not wait for
 			// it.
-			Thread.ofVirtual().name("timefan-worker-upstream-client").start(this::upstreamLookup);
+			Thread.ofVirtual().name("timefan-worker-upstream-client").start(() -> upstreamLookup().prepare());
 		}
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
 			byte[] payload;
 			while ((payload = WorkerProtocol.readFrame(in)) != null) {
-				if (!(WorkerProtocol.decode(payload) instanceof WorkerProtocol.Lookup lookup)) {
-					throw new IOException("corrupted stream: a worker only takes lookups");
+				switch (WorkerProtocol.decode(payload)) {
+					case WorkerProtocol.Lookup lookup -> requests.execute(() -> answer(lookup));
+					case WorkerProtocol.Breaker said -> this.breaker = said.state();
+					default ->
+						throw new IOException("corrupted stream: a worker only takes lookups and breaker states");
 				}
-				requests.execute(() -> answer(lookup));
 			}
 		}
 		// stdin closed: every request taken has been answered (the executor's close
@@ -161,15 +169,21 @@ public final class WorkerMain {
 
 	private void answer(WorkerProtocol.Lookup lookup) {
 		long start = System.nanoTime();
+		WorkerGate gate = (lookup.source() == Source.UPSTREAM)
+				? new WorkerGate(lookup, () -> this.breaker == UpstreamBreaker.State.CLOSED, this::report) : null;
 		List<Outcome> outcomes;
 		try {
-			outcomes = (lookup.source() == Source.UPSTREAM) ? upstream(lookup) : local(lookup);
+			outcomes = (gate != null) ? upstream(lookup, gate) : local(lookup);
 		}
 		catch (RuntimeException ex) {
 			// The failure boundary, as in the service: logged here (stderr, which the
 			// parent logs), answered as failed items rather than left to time out.
 			outcomes = Collections.nCopies(lookup.zones().size(),
 					FanoutJob.unexpected(STRATEGY, ex, System.nanoTime() - start));
+		}
+		if (gate != null) {
+			// The request's calls reach the parent before its result.
+			gate.flush();
 		}
 		try {
 			WorkerProtocol.write(this.protocol, result(lookup, outcomes, start));
@@ -196,11 +210,22 @@ public final class WorkerMain {
 		}
 	}
 
+	/** Reports upstream calls to the parent; a parent that stopped reading is gone. */
+	private void report(List<WorkerProtocol.Call> calls) {
+		try {
+			WorkerProtocol.write(this.protocol, WorkerProtocol.calls(new WorkerProtocol.Calls(calls)));
+		}
+		catch (IOException ex) {
+			System.err.println("could not report " + calls.size() + " upstream calls: " + ex);
+		}
+	}
+
 	/**
 	 * Upstream lookups block on I/O: each zone gets a virtual thread of its own, and
-	 * whatever is unanswered when the request's time is up is 504 and interrupted.
+	 * whatever is unanswered when the request's time is up is 504 and interrupted. Each
+	 * call goes through the request's gate.
 	 */
-	private List<Outcome> upstream(WorkerProtocol.Lookup lookup) {
+	private List<Outcome> upstream(WorkerProtocol.Lookup lookup, WorkerGate gate) {
 		Outcome[] outcomes = new Outcome[lookup.zones().size()];
 		List<Zone> zones = new ArrayList<>(outcomes.length);
 		List<Integer> positions = new ArrayList<>(outcomes.length);
@@ -219,7 +244,7 @@ public final class WorkerMain {
 		// 504 in time rather than be killed as hung.
 		FanoutJob job = new FanoutJob(STRATEGY, zones, Source.UPSTREAM, lookup.clientIp(),
 				Deadline.after(Duration.ofNanos(lookup.timeoutNanos())),
-				(zone, clientIp, deadline) -> upstreamLookup().lookup(zone, clientIp, deadline));
+				(zone, clientIp, deadline) -> upstreamLookup().lookup(zone, clientIp, deadline, gate));
 		List<Outcome> answered = ExecutorFanout.run(this.calls, job);
 		for (int k = 0; k < answered.size(); k++) {
 			outcomes[positions.get(k)] = answered.get(k);

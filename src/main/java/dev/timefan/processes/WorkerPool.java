@@ -24,6 +24,7 @@ import java.util.function.IntConsumer;
 import dev.timefan.fanout.FanoutProperties;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
+import dev.timefan.upstream.UpstreamBreaker;
 import dev.timefan.upstream.UpstreamMetrics;
 import dev.timefan.upstream.UpstreamProperties;
 import io.micrometer.core.instrument.Counter;
@@ -91,11 +92,24 @@ class WorkerPool implements SmartLifecycle {
 
 	private final IntConsumer onRetries;
 
+	private final UpstreamBreaker breaker;
+
+	/**
+	 * Held while the breaker's state is read and told, so that no worker keeps a stale
+	 * one.
+	 */
+	private final Object breakerTelling = new Object();
+
 	private volatile boolean running;
 
 	WorkerPool(ProcessesProperties properties, FanoutProperties fanout, UpstreamProperties upstream,
-			UpstreamMetrics upstreamMetrics, MeterRegistry registry) {
+			UpstreamMetrics upstreamMetrics, UpstreamBreaker breaker, MeterRegistry registry) {
 		this.properties = properties;
+		this.breaker = breaker;
+		// Told off the thread that changed the state, which may be an event loop: writing
+		// to a worker's stdin may block.
+		breaker.onStateChange(
+				() -> Thread.ofVirtual().name("timefan-worker-breaker").start(this::tellEveryWorkerTheBreakerState));
 		// Each worker calls the upstream with a client of its own and a share of the
 		// connections.
 		List<String> options = new ArrayList<>(properties.jvmOptions());
@@ -165,7 +179,8 @@ class WorkerPool implements SmartLifecycle {
 		catch (IOException ex) {
 			throw new SpawnFailure("the worker JVM could not be launched", true, ex);
 		}
-		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended, this.onRetries);
+		WorkerProcess worker = new WorkerProcess(this.nextId.incrementAndGet(), process, this::ended, this.onRetries,
+				this.breaker);
 		this.starting.add(worker);
 		try {
 			worker.awaitHello(this.properties.spawnTimeout());
@@ -178,6 +193,7 @@ class WorkerPool implements SmartLifecycle {
 		}
 		this.spawns.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		this.workers.add(worker);
+		tellTheBreakerState(worker);
 		if (!this.running && this.workers.remove(worker)) {
 			worker.retire(this.properties.shutdownGrace());
 			throw new SpawnFailure("the pool is stopping", false, null);
@@ -310,6 +326,27 @@ class WorkerPool implements SmartLifecycle {
 		}
 	}
 
+	/** Tells every worker the state of the upstream's circuit breaker, as it is now. */
+	private void tellEveryWorkerTheBreakerState() {
+		synchronized (this.breakerTelling) {
+			UpstreamBreaker.State state = this.breaker.state();
+			this.workers.forEach((worker) -> worker.tell(state));
+		}
+	}
+
+	/**
+	 * Tells a worker that joins the state of the upstream's circuit breaker, unless it is
+	 * closed, which a worker assumes: a change from now on is told to it with the others.
+	 */
+	private void tellTheBreakerState(WorkerProcess worker) {
+		synchronized (this.breakerTelling) {
+			UpstreamBreaker.State state = this.breaker.state();
+			if (state != UpstreamBreaker.State.CLOSED) {
+				worker.tell(state);
+			}
+		}
+	}
+
 	/**
 	 * Sends a chunk to the least-loaded live worker.
 	 * @param zones catalog names
@@ -317,15 +354,17 @@ class WorkerPool implements SmartLifecycle {
 	 * @param at the instant to answer for
 	 * @param timeout the time the worker has
 	 * @param clientIp the caller's address
+	 * @param permits for an upstream chunk, the breaker's permissions of its items
 	 * @return the dispatch, or null when no worker is ready ({@link #nextReady()} tells
 	 * when one is)
 	 */
-	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, Duration timeout, String clientIp) {
+	@Nullable Dispatch dispatch(List<String> zones, Source source, Instant at, Duration timeout, String clientIp,
+			UpstreamBreaker.@Nullable Permits permits) {
 		WorkerProcess worker = leastLoaded();
 		if (worker == null) {
 			return null;
 		}
-		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, at, timeout, clientIp);
+		CompletableFuture<List<Outcome>> answer = worker.send(zones, source, at, timeout, clientIp, permits);
 		if (worker.served() >= this.properties.maxRequestsPerWorker() && this.recycling.add(worker)) {
 			Thread.ofVirtual().name("timefan-worker-recycle").start(() -> recycle(worker));
 		}

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,15 +26,18 @@ import java.util.regex.Pattern;
 
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
+import dev.timefan.upstream.UpstreamBreaker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The parent's handle on one worker process: it sends lookups, matches results to them by
- * request id, pumps the worker's stderr into the log under the worker's id, and notices
- * the worker's end (exit, broken or corrupted stream), failing whatever it still had in
- * flight.
+ * request id, records the upstream calls the worker reports in the service's circuit
+ * breaker (against the permissions of their request while it is in flight), tells the
+ * worker the breaker's state, pumps the worker's stderr into the log under the worker's
+ * id, and notices the worker's end (exit, broken or corrupted stream), failing whatever
+ * it still had in flight.
  */
 final class WorkerProcess {
 
@@ -56,6 +60,9 @@ final class WorkerProcess {
 
 	private final Map<Long, CompletableFuture<List<Outcome>>> pending = new ConcurrentHashMap<>();
 
+	/** The breaker's permissions of the upstream requests in flight. */
+	private final Map<Long, UpstreamBreaker.Permits> permits = new ConcurrentHashMap<>();
+
 	private final AtomicLong nextRequest = new AtomicLong();
 
 	private final AtomicInteger inflightItems = new AtomicInteger();
@@ -71,14 +78,18 @@ final class WorkerProcess {
 	/** Told of the upstream retries each result reports. */
 	private final IntConsumer onRetries;
 
+	/** Records the calls reported after their request ended. */
+	private final UpstreamBreaker breaker;
+
 	private volatile String endReason = "running";
 
-	WorkerProcess(int id, Process process, DeathListener onDeath, IntConsumer onRetries) {
+	WorkerProcess(int id, Process process, DeathListener onDeath, IntConsumer onRetries, UpstreamBreaker breaker) {
 		this.id = id;
 		this.process = process;
 		this.stdin = process.getOutputStream();
 		this.onDeath = onDeath;
 		this.onRetries = onRetries;
+		this.breaker = breaker;
 		Thread.ofPlatform().daemon().name("timefan-worker-" + id + "-reader").start(this::read);
 		Thread.ofPlatform().daemon().name("timefan-worker-" + id + "-stderr").start(this::pumpStderr);
 		process.onExit().thenRun(() -> died("exited with code " + process.exitValue()));
@@ -115,18 +126,27 @@ final class WorkerProcess {
 	 * @param at the instant to answer for
 	 * @param timeout the time the worker has
 	 * @param clientIp the caller's address
+	 * @param permits for an upstream chunk, the items whose first call the breaker
+	 * permitted; closed once the request ends, however it ends
 	 * @return the outcomes in order; completes exceptionally with
 	 * {@link WorkerDiedException} when the worker ends first
 	 */
 	CompletableFuture<List<Outcome>> send(List<String> zones, Source source, Instant at, Duration timeout,
-			String clientIp) {
+			String clientIp, UpstreamBreaker.@Nullable Permits permits) {
 		long request = this.nextRequest.incrementAndGet();
 		CompletableFuture<List<Outcome>> answer = new CompletableFuture<>();
 		this.pending.put(request, answer);
+		if (permits != null) {
+			this.permits.put(request, permits);
+		}
 		this.inflightItems.addAndGet(zones.size());
 		this.served.incrementAndGet();
 		answer.whenComplete((outcomes, ex) -> {
 			this.pending.remove(request);
+			if (permits != null) {
+				this.permits.remove(request);
+				permits.close();
+			}
 			this.inflightItems.addAndGet(-zones.size());
 		});
 		if (this.state.get() == State.DEAD) {
@@ -134,14 +154,43 @@ final class WorkerProcess {
 			return answer;
 		}
 		try {
-			WorkerProtocol.write(this.stdin, WorkerProtocol
-				.lookup(new WorkerProtocol.Lookup(request, source, at, timeout.toNanos(), clientIp, zones)));
+			WorkerProtocol.write(this.stdin, WorkerProtocol.lookup(new WorkerProtocol.Lookup(request, source, at,
+					timeout.toNanos(), clientIp, zones, (permits != null) ? permits.permitted() : new BitSet())));
 		}
 		catch (IOException ex) {
 			answer.completeExceptionally(new WorkerDiedException(this.id, "its stdin broke: " + ex.getMessage()));
 			kill("stdin broke");
 		}
 		return answer;
+	}
+
+	/**
+	 * Tells the worker the state of the service's upstream circuit breaker. A worker
+	 * whose stdin broke is ending: its reader notices.
+	 * @param state the state
+	 */
+	void tell(UpstreamBreaker.State state) {
+		if (this.state.get() == State.DEAD) {
+			return;
+		}
+		try {
+			WorkerProtocol.write(this.stdin, WorkerProtocol.breaker(new WorkerProtocol.Breaker(state)));
+		}
+		catch (IOException ex) {
+			log.debug("Could not tell worker " + this.id + " the breaker's state: " + ex.getMessage());
+		}
+	}
+
+	private void record(WorkerProtocol.Calls calls) {
+		for (WorkerProtocol.Call call : calls.calls()) {
+			UpstreamBreaker.Permits granted = this.permits.get(call.request());
+			if (granted != null) {
+				granted.record(call.nanos(), call.verdict(), call.first());
+			}
+			else {
+				this.breaker.recordWithoutPermission(call.nanos(), call.verdict());
+			}
+		}
 	}
 
 	private void read() {
@@ -151,6 +200,7 @@ final class WorkerProcess {
 			while ((payload = WorkerProtocol.readFrame(in)) != null) {
 				switch (WorkerProtocol.decode(payload)) {
 					case WorkerProtocol.Hello said -> this.hello.complete(said);
+					case WorkerProtocol.Calls calls -> record(calls);
 					case WorkerProtocol.Result result -> {
 						if (result.retries() > 0) {
 							this.onRetries.accept(result.retries());
@@ -160,7 +210,7 @@ final class WorkerProcess {
 							answer.complete(result.outcomes());
 						}
 					}
-					default -> throw new IOException("corrupted stream: a worker sent a lookup");
+					default -> throw new IOException("corrupted stream: a worker sent a frame only a parent sends");
 				}
 			}
 			died("closed its stdout");

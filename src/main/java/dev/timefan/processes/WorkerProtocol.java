@@ -8,30 +8,46 @@ import java.io.OutputStream;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.time.TimeObject;
+import dev.timefan.upstream.CallVerdict;
+import dev.timefan.upstream.UpstreamBreaker;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The framing between the service and its worker processes.
+ * The framing between the service and its worker processes, version {@value #VERSION}.
  *
  * <p>
  * Every frame is a big-endian {@code int} length followed by that many payload bytes; a
  * length outside {@code 1..MAX_FRAME} or a payload that does not decode is a corrupted
  * stream, which the parent treats as a crash. The payload starts with a type byte:
  * <ul>
- * <li>{@code 'H'} hello, worker to parent, the first frame: {@code long pid},
- * {@code UTF tz release}. The worker is ready when it is sent.</li>
+ * <li>{@code 'H'} hello, worker to parent, the first frame: {@code byte protocol version}
+ * (a worker of another version is a corrupted stream), {@code long pid}, {@code UTF tz
+ * release}. The worker is ready when it is sent.</li>
  * <li>{@code 'L'} lookup, parent to worker: {@code long request id}, {@code byte source},
  * {@code long epoch second} and {@code int nano} of the instant to answer for (the
  * parent's clock, so every strategy answers alike), {@code long timeout nanos} (the time
  * the worker has: it answers 504 for what is still unanswered then), {@code UTF client
  * ip}, {@code int n}, then {@code n} zone names ({@code UTF}, canonical names of the
- * catalog only). Many requests may be in flight on one worker; it answers each on its own
- * thread, in any order.</li>
+ * catalog only), then {@code (n + 7) / 8} bytes, a bit per item (little-endian, as
+ * {@link BitSet#toByteArray()}): the items whose first upstream call the service's
+ * circuit breaker permitted. Many requests may be in flight on one worker; it answers
+ * each on its own thread, in any order.</li>
+ * <li>{@code 'B'} breaker, parent to worker: {@code byte state} of the service's upstream
+ * circuit breaker ({@link UpstreamBreaker.State}), sent when it changes and to a new
+ * worker that joins while it is not closed. A worker retries an upstream call only while
+ * the last state it was told is closed.</li>
+ * <li>{@code 'C'} calls, worker to parent: {@code int n}, then {@code n} upstream calls
+ * made, each {@code long request id}, {@code byte verdict} ({@link CallVerdict}),
+ * {@code boolean first} (an item's first call, made on its permission), {@code long
+ * nanos}. A failed call is reported at once, so that the service's breaker may open while
+ * the other items of the batch still wait; the other calls of a request go in one frame
+ * just before its result.</li>
  * <li>{@code 'R'} result, worker to parent: {@code long request id}, {@code int retries}
  * (upstream calls made again since the worker's last result), {@code int n}, then
  * {@code n} items in the order of the lookup: {@code short status}, {@code byte source}
@@ -50,6 +66,16 @@ final class WorkerProtocol {
 
 	static final byte RESULT = 'R';
 
+	static final byte BREAKER = 'B';
+
+	static final byte CALLS = 'C';
+
+	/**
+	 * The version of this protocol, said in the hello: version 1 had no breaker frames,
+	 * no permissions in a lookup, and no version.
+	 */
+	static final byte VERSION = 2;
+
 	/** The largest frame either side accepts: a 1,000-zone result is about 250 KB. */
 	static final int MAX_FRAME = 16 * 1024 * 1024;
 
@@ -59,7 +85,62 @@ final class WorkerProtocol {
 	record Hello(long pid, String tzRelease) {
 	}
 
-	record Lookup(long id, Source source, Instant at, long timeoutNanos, String clientIp, List<String> zones) {
+	/**
+	 * A chunk to look up.
+	 *
+	 * @param permitted the items whose first upstream call is permitted: a bit per item,
+	 * none past the last
+	 */
+	record Lookup(long id, Source source, Instant at, long timeoutNanos, String clientIp, List<String> zones,
+			BitSet permitted) {
+
+		Lookup {
+			zones = List.copyOf(zones);
+			permitted = (BitSet) permitted.clone();
+			if (permitted.length() > zones.size()) {
+				throw new IllegalArgumentException(
+						"permissions for " + permitted.length() + " items in a lookup of " + zones.size());
+			}
+		}
+
+		/** A copy: a record's BitSet must not change under it. */
+		@Override
+		public BitSet permitted() {
+			return (BitSet) this.permitted.clone();
+		}
+
+	}
+
+	/**
+	 * The state of the service's upstream circuit breaker.
+	 *
+	 * @param state as callers feel it
+	 */
+	record Breaker(UpstreamBreaker.State state) {
+	}
+
+	/**
+	 * Upstream calls a worker made.
+	 *
+	 * @param calls in the order they ended
+	 */
+	record Calls(List<Call> calls) {
+
+		Calls {
+			calls = List.copyOf(calls);
+		}
+
+	}
+
+	/**
+	 * One upstream call.
+	 *
+	 * @param request the request it was made for
+	 * @param verdict what it tells of the upstream
+	 * @param first whether it was an item's first call, made on its permission
+	 * @param nanos how long it took, not negative
+	 */
+	record Call(long request, CallVerdict verdict, boolean first, long nanos) {
 	}
 
 	record Result(long id, int retries, List<Outcome> outcomes) {
@@ -68,8 +149,29 @@ final class WorkerProtocol {
 	static byte[] hello(long pid, String tzRelease) throws IOException {
 		return frame((out) -> {
 			out.writeByte(HELLO);
+			out.writeByte(VERSION);
 			out.writeLong(pid);
 			out.writeUTF(tzRelease);
+		});
+	}
+
+	static byte[] breaker(Breaker breaker) throws IOException {
+		return frame((out) -> {
+			out.writeByte(BREAKER);
+			out.writeByte(breaker.state().ordinal());
+		});
+	}
+
+	static byte[] calls(Calls calls) throws IOException {
+		return frame((out) -> {
+			out.writeByte(CALLS);
+			out.writeInt(calls.calls().size());
+			for (Call call : calls.calls()) {
+				out.writeLong(call.request());
+				out.writeByte(call.verdict().ordinal());
+				out.writeBoolean(call.first());
+				out.writeLong(call.nanos());
+			}
 		});
 	}
 
@@ -86,6 +188,9 @@ final class WorkerProtocol {
 			for (String zone : lookup.zones()) {
 				out.writeUTF(zone);
 			}
+			byte[] bits = lookup.permitted().toByteArray();
+			out.write(bits);
+			out.write(new byte[(lookup.zones().size() + 7) / 8 - bits.length]);
 		});
 	}
 
@@ -136,15 +241,48 @@ final class WorkerProtocol {
 		DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
 		byte type = in.readByte();
 		Object decoded = switch (type) {
-			case HELLO -> new Hello(in.readLong(), in.readUTF());
+			case HELLO -> readHello(in);
 			case LOOKUP -> readLookup(in);
 			case RESULT -> readResult(in);
+			case BREAKER -> new Breaker(ordinal(UpstreamBreaker.State.values(), in.readByte(), "breaker state"));
+			case CALLS -> readCalls(in);
 			default -> throw new IOException("corrupted frame: unknown type " + type);
 		};
 		if (in.available() != 0) {
 			throw new IOException("corrupted frame: " + in.available() + " bytes left over");
 		}
 		return decoded;
+	}
+
+	private static Hello readHello(DataInputStream in) throws IOException {
+		byte version = in.readByte();
+		if (version != VERSION) {
+			throw new IOException("corrupted frame: protocol version " + version + ", not " + VERSION);
+		}
+		return new Hello(in.readLong(), in.readUTF());
+	}
+
+	private static Calls readCalls(DataInputStream in) throws IOException {
+		int count = count(in);
+		List<Call> calls = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			long request = in.readLong();
+			CallVerdict verdict = ordinal(CallVerdict.values(), in.readByte(), "verdict");
+			boolean first = in.readBoolean();
+			long nanos = in.readLong();
+			if (nanos < 0) {
+				throw new IOException("corrupted frame: a call of " + nanos + " ns");
+			}
+			calls.add(new Call(request, verdict, first, nanos));
+		}
+		return new Calls(calls);
+	}
+
+	private static <E> E ordinal(E[] values, byte ordinal, String what) throws IOException {
+		if (ordinal < 0 || ordinal >= values.length) {
+			throw new IOException("corrupted frame: " + what + " " + ordinal);
+		}
+		return values[ordinal];
 	}
 
 	private static Lookup readLookup(DataInputStream in) throws IOException {
@@ -170,7 +308,13 @@ final class WorkerProtocol {
 		for (int i = 0; i < count; i++) {
 			zones.add(in.readUTF());
 		}
-		return new Lookup(id, source, at, timeoutNanos, clientIp, zones);
+		byte[] bits = new byte[(count + 7) / 8];
+		in.readFully(bits);
+		BitSet permitted = BitSet.valueOf(bits);
+		if (permitted.length() > count) {
+			throw new IOException("corrupted frame: a permission past the last of " + count + " items");
+		}
+		return new Lookup(id, source, at, timeoutNanos, clientIp, zones, permitted);
 	}
 
 	private static Result readResult(DataInputStream in) throws IOException {

@@ -3,6 +3,7 @@ package dev.timefan.upstream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import dev.timefan.fanout.Deadline;
@@ -11,6 +12,9 @@ import dev.timefan.fanout.Source;
 import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.ObjectReader;
@@ -19,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The upstream source for {@code reactive}: the same calls, retries and fallback as
  * {@link UpstreamLookup}, without a thread per item. Waits are Reactor timers; nothing
- * here blocks. Each failed call is logged at DEBUG with its detail; the item carries only
- * its caller-terms reason.
+ * here blocks. Each attempt goes through the upstream's circuit breaker with
+ * Resilience4j's Reactor operator: a refused attempt ends the item at once, falling back
+ * with the breaker's reason. Each failed call is logged at DEBUG with its detail; the
+ * item carries only its caller-terms reason.
  */
 public final class ReactiveUpstream {
 
@@ -36,6 +42,8 @@ public final class ReactiveUpstream {
 
 	private final ObjectReader reader;
 
+	private final CircuitBreaker breaker;
+
 	private final Runnable onUse;
 
 	private final Runnable onRetry;
@@ -46,11 +54,13 @@ public final class ReactiveUpstream {
 	 * @param properties the upstream's settings
 	 * @param clock the local clock, for fallbacks
 	 * @param mapper the application's mapper
+	 * @param breaker the upstream's circuit breaker, which each attempt goes through
 	 * @param onUse told of each lookup: the health probe starts at the first
-	 * @param onRetry told of each retry
+	 * @param onRetry told of each call made again
 	 */
 	ReactiveUpstream(Function<Zone, Mono<Reply>> exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, Runnable onUse, Runnable onRetry) {
+			JsonMapper mapper, UpstreamBreaker breaker, Runnable onUse, Runnable onRetry) {
+		this.breaker = breaker.circuitBreaker();
 		this.exchange = exchange;
 		this.onUse = onUse;
 		this.baseUrl = properties.baseUrl();
@@ -74,8 +84,11 @@ public final class ReactiveUpstream {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			AtomicInteger attempts = new AtomicInteger();
+			AtomicReference<UpstreamFailure> last = new AtomicReference<>();
 			return Mono.defer(() -> {
-				attempts.incrementAndGet();
+				if (attempts.incrementAndGet() > 1) {
+					this.onRetry.run();
+				}
 				return this.exchange.apply(zone);
 			})
 				.timeout(this.callTimeout, Mono.error(() -> UpstreamFailure.timeout(this.callTimeout)))
@@ -88,19 +101,25 @@ public final class ReactiveUpstream {
 					}
 				})
 				.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), UpstreamFailure::io)
+				// Asks before each attempt, records its result or gives the permission
+				// back when the attempt is cancelled.
+				.transformDeferred(CircuitBreakerOperator.of(this.breaker))
 				.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
-					UpstreamFailure failure = (UpstreamFailure) signal.failure();
+					if (!(signal.failure() instanceof UpstreamFailure failure)) {
+						// The breaker refused the attempt: no further one.
+						return Mono.error(signal.failure());
+					}
+					last.set(failure);
 					failure.logAttempt(this.baseUrl, zone, attempts.get());
 					Duration delay = this.retries.delayAfter(attempts.get(), failure, deadline.remainingNanos());
-					if (delay == null) {
-						return Mono.error(failure);
-					}
-					this.onRetry.run();
-					return Mono.delay(delay);
+					return (delay != null) ? Mono.delay(delay) : Mono.error(failure);
 				})))
 				.map((time) -> Outcome.answered(Source.UPSTREAM, time, System.nanoTime() - start))
-				.onErrorResume(UpstreamFailure.class, (failure) -> Mono
-					.fromSupplier(() -> this.fallback.after(failure, attempts.get(), zone, clientIp, start)));
+				.onErrorResume(UpstreamFailure.class,
+						(failure) -> Mono
+							.fromSupplier(() -> this.fallback.after(failure, attempts.get(), zone, clientIp, start)))
+				.onErrorResume(CallNotPermittedException.class, (refused) -> Mono
+					.fromSupplier(() -> this.fallback.refused(last.get(), attempts.get(), zone, clientIp, start)));
 		});
 	}
 

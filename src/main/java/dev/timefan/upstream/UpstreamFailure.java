@@ -62,12 +62,20 @@ final class UpstreamFailure extends Exception {
 
 	private final @Nullable Duration retryAfter;
 
+	private final CallVerdict verdict;
+
 	private UpstreamFailure(String reason, String detail, boolean retryable, @Nullable Duration retryAfter,
 			@Nullable Throwable cause) {
+		this(reason, detail, retryable, retryAfter, cause, CallVerdict.FAILURE);
+	}
+
+	private UpstreamFailure(String reason, String detail, boolean retryable, @Nullable Duration retryAfter,
+			@Nullable Throwable cause, CallVerdict verdict) {
 		super(reason, cause, false, false);
 		this.detail = detail;
 		this.retryable = retryable;
 		this.retryAfter = retryAfter;
+		this.verdict = verdict;
 	}
 
 	/**
@@ -79,11 +87,15 @@ final class UpstreamFailure extends Exception {
 	}
 
 	/**
-	 * An answer that is not 2xx, with the body it came with: the detail quotes it.
+	 * An answer that is not 2xx, with the body it came with: the detail quotes it. A 4xx
+	 * other than 429 is about the request, not the upstream's health: its circuit breaker
+	 * counts it as an answer.
 	 */
 	static UpstreamFailure status(int status, @Nullable Duration retryAfter, byte[] body) {
+		boolean aboutTheRequest = status >= 400 && status < 500 && status != 429;
 		return new UpstreamFailure("upstream answered HTTP " + status, "HTTP " + status + withBody(body),
-				status >= 500 || status == 429, retryAfter, null);
+				status >= 500 || status == 429, retryAfter, null,
+				aboutTheRequest ? CallVerdict.SUCCESS : CallVerdict.FAILURE);
 	}
 
 	/**
@@ -113,7 +125,7 @@ final class UpstreamFailure extends Exception {
 		return new UpstreamFailure(BUSY,
 				"all " + maxConnections
 						+ " connections stayed busy until the deadline (timefan.upstream.max-connections)",
-				true, null, null);
+				true, null, null, CallVerdict.NONE);
 	}
 
 	/** No whole answer within the call timeout: may be retried. */
@@ -159,6 +171,16 @@ final class UpstreamFailure extends Exception {
 
 	@Nullable Duration retryAfter() {
 		return this.retryAfter;
+	}
+
+	/**
+	 * What this failure tells the circuit breaker: a failure of the upstream, an answer
+	 * about the request (a 4xx but 429), or nothing (no connection of this process's came
+	 * free).
+	 * @return the verdict
+	 */
+	CallVerdict verdict() {
+		return this.verdict;
 	}
 
 	/**

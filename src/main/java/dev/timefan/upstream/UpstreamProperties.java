@@ -32,13 +32,16 @@ import org.springframework.core.env.PropertiesPropertySource;
  * upstream for {@code Etc/UTC} (one call, no retries), from start-up when
  * {@code timefan.source} is {@code upstream}, else from the first lookup that asks for
  * it; a health check only reads the last result
+ * @param circuitBreaker when to stop calling an upstream that keeps failing or answering
+ * slowly, for every strategy at once
  */
 @ConfigurationProperties(UpstreamProperties.PREFIX)
 public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") URI baseUrl,
 		@DefaultValue("true") boolean fallback, @DefaultValue("1s") Duration connectTimeout,
 		@DefaultValue("2s") Duration callTimeout, @DefaultValue("3") int maxAttempts,
 		@DefaultValue("50ms") Duration backoff, @DefaultValue("1s") Duration maxBackoff,
-		@DefaultValue("256") int maxConnections, @DefaultValue("10s") Duration healthInterval) {
+		@DefaultValue("256") int maxConnections, @DefaultValue("10s") Duration healthInterval,
+		@DefaultValue CircuitBreakerSettings circuitBreaker) {
 
 	static final String PREFIX = "timefan.upstream";
 
@@ -64,6 +67,79 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(PREFIX + "." + name + " must be positive, not " + value);
 		}
+	}
+
+	/**
+	 * The upstream's circuit breaker, one for the service and its worker processes: it
+	 * opens when too many of the last calls failed or were slow, then refuses every call
+	 * (items fall back at once, or fail with 502) until the wait is over, then lets a few
+	 * trial calls through and closes again when they succeed. Every call counts: each
+	 * attempt of each item, whatever the strategy.
+	 *
+	 * @param enabled whether the breaker guards the upstream at all; when false every
+	 * call is made and nothing is recorded
+	 * @param failureRateThreshold the percentage of failed calls, among the last
+	 * {@code sliding-window-size}, at or above which the breaker opens; failures are
+	 * connect errors, timeouts, 5xx, 429 and answers that are no time object of the zone
+	 * asked, not a 4xx that is about the request
+	 * @param slowCallRateThreshold the percentage of slow calls, among the last
+	 * {@code sliding-window-size}, at or above which the breaker opens
+	 * @param slowCallDurationThreshold how long a call may take before it counts as slow,
+	 * failed or not
+	 * @param slidingWindowSize how many of the latest calls the rates are computed over
+	 * @param minimumNumberOfCalls how many calls the window must hold before a rate may
+	 * open the breaker; at most {@code sliding-window-size}
+	 * @param waitDurationInOpenState how long the breaker stays open, refusing every
+	 * call, before it lets trial calls through
+	 * @param permittedCallsInHalfOpenState how many trial calls the half-open breaker
+	 * lets through; it closes when fewer than the failure and slow-call thresholds of
+	 * them fail or are slow, and opens again otherwise
+	 */
+	public record CircuitBreakerSettings(@DefaultValue("true") boolean enabled,
+			@DefaultValue("50") float failureRateThreshold, @DefaultValue("80") float slowCallRateThreshold,
+			@DefaultValue("1500ms") Duration slowCallDurationThreshold, @DefaultValue("50") int slidingWindowSize,
+			@DefaultValue("20") int minimumNumberOfCalls, @DefaultValue("10s") Duration waitDurationInOpenState,
+			@DefaultValue("5") int permittedCallsInHalfOpenState) {
+
+		static final String PREFIX = UpstreamProperties.PREFIX + ".circuit-breaker";
+
+		/** The defaults, as bound from no property at all. */
+		public static final CircuitBreakerSettings DEFAULTS = new CircuitBreakerSettings(true, 50, 80,
+				Duration.ofMillis(1500), 50, 20, Duration.ofSeconds(10), 5);
+
+		public CircuitBreakerSettings {
+			requirePercentage("failure-rate-threshold", failureRateThreshold);
+			requirePercentage("slow-call-rate-threshold", slowCallRateThreshold);
+			requirePositiveDuration("slow-call-duration-threshold", slowCallDurationThreshold);
+			requirePositiveDuration("wait-duration-in-open-state", waitDurationInOpenState);
+			requireAtLeastOne("sliding-window-size", slidingWindowSize);
+			requireAtLeastOne("minimum-number-of-calls", minimumNumberOfCalls);
+			requireAtLeastOne("permitted-calls-in-half-open-state", permittedCallsInHalfOpenState);
+			if (minimumNumberOfCalls > slidingWindowSize) {
+				throw new IllegalArgumentException(PREFIX + ".minimum-number-of-calls must not exceed "
+						+ "sliding-window-size (" + slidingWindowSize + "), not " + minimumNumberOfCalls);
+			}
+		}
+
+		private static void requirePercentage(String name, float value) {
+			if (!(value > 0 && value <= 100)) {
+				throw new IllegalArgumentException(
+						PREFIX + "." + name + " must be a percentage above 0 and at most 100, not " + value);
+			}
+		}
+
+		private static void requirePositiveDuration(String name, Duration value) {
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(PREFIX + "." + name + " must be positive, not " + value);
+			}
+		}
+
+		private static void requireAtLeastOne(String name, int value) {
+			if (value < 1) {
+				throw new IllegalArgumentException(PREFIX + "." + name + " must be at least 1, not " + value);
+			}
+		}
+
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 import dev.timefan.ByteEdit;
@@ -17,6 +18,8 @@ import dev.timefan.Hostile.Attempt;
 import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.time.TimeObject;
+import dev.timefan.upstream.CallVerdict;
+import dev.timefan.upstream.UpstreamBreaker;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -49,6 +52,16 @@ class WorkerProtocolFuzzTests {
 	@Property(tries = 300)
 	void aLookupRoundTrips(@ForAll("lookups") WorkerProtocol.Lookup lookup) throws IOException {
 		assertThat(readOne(WorkerProtocol.lookup(lookup))).isEqualTo(lookup);
+	}
+
+	@Property(tries = 100)
+	void aBreakerStateRoundTrips(@ForAll("breakers") WorkerProtocol.Breaker breaker) throws IOException {
+		assertThat(readOne(WorkerProtocol.breaker(breaker))).isEqualTo(breaker);
+	}
+
+	@Property(tries = 200)
+	void callsRoundTrip(@ForAll("calls") WorkerProtocol.Calls calls) throws IOException {
+		assertThat(readOne(WorkerProtocol.calls(calls))).isEqualTo(calls);
 	}
 
 	@Property(tries = 200)
@@ -157,7 +170,8 @@ class WorkerProtocolFuzzTests {
 
 	private static boolean isMessage(Object decoded) {
 		return decoded instanceof WorkerProtocol.Hello || decoded instanceof WorkerProtocol.Lookup
-				|| decoded instanceof WorkerProtocol.Result;
+				|| decoded instanceof WorkerProtocol.Result || decoded instanceof WorkerProtocol.Breaker
+				|| decoded instanceof WorkerProtocol.Calls;
 	}
 
 	private static DataInputStream input(byte[] bytes) {
@@ -221,8 +235,26 @@ class WorkerProtocolFuzzTests {
 		return Combinators
 			.combine(Arbitraries.longs(), Arbitraries.of(Source.class), instants(),
 					Arbitraries.longs().greaterOrEqual(0), utf(),
-					Arbitraries.oneOf(Arbitraries.of(Hostile.ZONE_NAMES), utf()).list().ofMaxSize(30))
-			.as(WorkerProtocol.Lookup::new);
+					Arbitraries.oneOf(Arbitraries.of(Hostile.ZONE_NAMES), utf()).list().ofMaxSize(70),
+					Arbitraries.longs().array(long[].class).ofSize(2))
+			.as((id, source, at, timeout, clientIp, zones, bits) -> new WorkerProtocol.Lookup(id, source, at, timeout,
+					clientIp, zones, BitSet.valueOf(bits).get(0, zones.size())));
+	}
+
+	@Provide
+	Arbitrary<WorkerProtocol.Breaker> breakers() {
+		return Arbitraries.of(UpstreamBreaker.State.class).map(WorkerProtocol.Breaker::new);
+	}
+
+	@Provide
+	Arbitrary<WorkerProtocol.Calls> calls() {
+		return Combinators
+			.combine(Arbitraries.longs(), Arbitraries.of(CallVerdict.class), Arbitraries.of(true, false),
+					Arbitraries.longs().greaterOrEqual(0))
+			.as(WorkerProtocol.Call::new)
+			.list()
+			.ofMaxSize(40)
+			.map(WorkerProtocol.Calls::new);
 	}
 
 	@Provide
@@ -268,7 +300,9 @@ class WorkerProtocolFuzzTests {
 				Combinators.combine(Arbitraries.longs(), utf())
 					.as((pid, release) -> frame(() -> WorkerProtocol.hello(pid, release))),
 				lookups().map((lookup) -> frame(() -> WorkerProtocol.lookup(lookup))),
-				results().map((result) -> frame(() -> WorkerProtocol.result(result))));
+				results().map((result) -> frame(() -> WorkerProtocol.result(result))),
+				breakers().map((breaker) -> frame(() -> WorkerProtocol.breaker(breaker))),
+				calls().map((calls) -> frame(() -> WorkerProtocol.calls(calls))));
 	}
 
 	/** Payloads of random bytes that start, mostly, with a type byte. */
@@ -277,7 +311,8 @@ class WorkerProtocolFuzzTests {
 		Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
 		return Arbitraries.oneOf(random,
 				Combinators
-					.combine(Arbitraries.of(WorkerProtocol.HELLO, WorkerProtocol.LOOKUP, WorkerProtocol.RESULT), random)
+					.combine(Arbitraries.of(WorkerProtocol.HELLO, WorkerProtocol.LOOKUP, WorkerProtocol.RESULT,
+							WorkerProtocol.BREAKER, WorkerProtocol.CALLS), random)
 					.as((type, rest) -> {
 						byte[] payload = new byte[rest.length + 1];
 						payload[0] = type;

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 
 import dev.timefan.fanout.Outcome;
@@ -17,13 +19,17 @@ import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
+import dev.timefan.upstream.CallVerdict;
+import dev.timefan.upstream.UpstreamBreaker;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The framing between the service and its workers: every frame type round-trips, null
@@ -55,7 +61,7 @@ class WorkerProtocolTests {
 	@Test
 	void lookupRoundTripsWithItsInstantToTheNanosecond() throws IOException {
 		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(Long.MAX_VALUE, Source.UPSTREAM, AT, 3_000_000_000L,
-				"::1", List.of("Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "GB"));
+				"::1", List.of("Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "GB"), bits(0, 2));
 
 		Object decoded = decodeOnly(WorkerProtocol.lookup(lookup));
 
@@ -66,7 +72,7 @@ class WorkerProtocolTests {
 	@Test
 	void lookupRoundTripsAnInstantBeforeTheEpochAndNoZones() throws IOException {
 		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(0, Source.LOCAL,
-				Instant.parse("1969-12-31T23:59:59.5Z"), 0, "127.0.0.1", List.of());
+				Instant.parse("1969-12-31T23:59:59.5Z"), 0, "127.0.0.1", List.of(), new BitSet());
 
 		assertThat(decodeOnly(WorkerProtocol.lookup(lookup))).isEqualTo(lookup);
 	}
@@ -110,7 +116,7 @@ class WorkerProtocolTests {
 	@Test
 	void framesReadBackInOrderThenNullAtACleanEndOfStream() throws IOException {
 		WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1",
-				List.of("UTC"));
+				List.of("UTC"), new BitSet());
 		WorkerProtocol.Result result = new WorkerProtocol.Result(1, 0,
 				List.of(Outcome.answered(Source.LOCAL, KOLKATA, 1)));
 		ByteArrayOutputStream stream = new ByteArrayOutputStream();
@@ -178,8 +184,8 @@ class WorkerProtocolTests {
 
 	@Test
 	void lookupWithoutASourceIsCorrupted() throws IOException {
-		byte[] payload = payload(WorkerProtocol
-			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of("UTC"))));
+		byte[] payload = payload(WorkerProtocol.lookup(
+				new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of("UTC"), new BitSet())));
 		payload[9] = -1;
 
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
@@ -216,8 +222,8 @@ class WorkerProtocolTests {
 
 	@Test
 	void negativeTimeoutIsCorrupted() throws IOException {
-		byte[] payload = payload(WorkerProtocol
-			.lookup(new WorkerProtocol.Lookup(1, Source.UPSTREAM, AT, 1_000_000L, "127.0.0.1", List.of("UTC"))));
+		byte[] payload = payload(WorkerProtocol.lookup(
+				new WorkerProtocol.Lookup(1, Source.UPSTREAM, AT, 1_000_000L, "127.0.0.1", List.of("UTC"), bits(0))));
 		ByteBuffer.wrap(payload).putLong(1 + 8 + 1 + 8 + 4, -5);
 
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload)).withMessageContaining("timeout -5");
@@ -236,8 +242,8 @@ class WorkerProtocolTests {
 		byte[] frame = WorkerProtocol.hello(1, "2026f");
 
 		assertThat(ByteBuffer.wrap(frame).getInt()).isEqualTo(frame.length - 4);
-		// type, pid, UTF length (2) and the 5 bytes of "2026f"
-		assertThat(frame.length - 4).isEqualTo(1 + 8 + 2 + 5);
+		// type, version, pid, UTF length (2) and the 5 bytes of "2026f"
+		assertThat(frame.length - 4).isEqualTo(1 + 1 + 8 + 2 + 5);
 	}
 
 	private static Object decodeOnly(byte[] frame) throws IOException {
@@ -257,8 +263,8 @@ class WorkerProtocolTests {
 
 	@Test
 	void lookupInstantOutOfRangeIsCorrupted() throws IOException {
-		byte[] payload = payload(WorkerProtocol
-			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of("UTC"))));
+		byte[] payload = payload(WorkerProtocol.lookup(
+				new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of("UTC"), new BitSet())));
 		ByteBuffer.wrap(payload).putLong(1 + 8 + 1, Long.MAX_VALUE);
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload));
 	}
@@ -266,10 +272,103 @@ class WorkerProtocolTests {
 	@Test
 	void itemCountLargerThanTheFrameIsRefusedBeforeAllocating() throws IOException {
 		byte[] payload = payload(WorkerProtocol
-			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of())));
+			.lookup(new WorkerProtocol.Lookup(1, Source.LOCAL, AT, 1_000_000L, "127.0.0.1", List.of(), new BitSet())));
 		ByteBuffer.wrap(payload).putInt(payload.length - 4, WorkerProtocol.MAX_FRAME);
 		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
 			.withMessageContaining("count " + WorkerProtocol.MAX_FRAME);
+	}
+
+	@Test
+	void helloOfAnotherProtocolVersionIsCorrupted() throws IOException {
+		byte[] payload = payload(WorkerProtocol.hello(1, "2026f"));
+		payload[1] = WorkerProtocol.VERSION - 1;
+
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
+			.withMessageContaining("protocol version 1, not 2");
+	}
+
+	@Test
+	void lookupPermissionsRoundTripABitPerItem() throws IOException {
+		List<String> zones = Collections.nCopies(17, "UTC");
+		for (BitSet permitted : List.of(new BitSet(), bits(0), bits(16), bits(7, 8), bits(0, 1, 2, 3, 4, 5, 6, 7))) {
+			WorkerProtocol.Lookup lookup = new WorkerProtocol.Lookup(9, Source.UPSTREAM, AT, 1, "::1", zones,
+					permitted);
+			byte[] payload = payload(WorkerProtocol.lookup(lookup));
+
+			assertThat(decodeOnly(WorkerProtocol.lookup(lookup))).isEqualTo(lookup);
+			// Three bytes of bits for 17 items, whatever is set.
+			assertThat(payload.length).isEqualTo(payload(WorkerProtocol
+				.lookup(new WorkerProtocol.Lookup(9, Source.UPSTREAM, AT, 1, "::1", zones, new BitSet()))).length);
+		}
+	}
+
+	@Test
+	void permissionPastTheLastItemIsCorrupted() throws IOException {
+		byte[] payload = payload(WorkerProtocol
+			.lookup(new WorkerProtocol.Lookup(1, Source.UPSTREAM, AT, 1, "::1", List.of("UTC", "GB"), bits(1))));
+		// The last byte holds the bits of items 0 to 7: set item 2's.
+		payload[payload.length - 1] |= 0b100;
+
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
+			.withMessageContaining("a permission past the last of 2 items");
+	}
+
+	@Test
+	void lookupThatPermitsMoreItemsThanItHasIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new WorkerProtocol.Lookup(1, Source.UPSTREAM, AT, 1, "::1", List.of("UTC"), bits(1)));
+	}
+
+	@ParameterizedTest
+	@EnumSource(UpstreamBreaker.State.class)
+	void breakerStateRoundTrips(UpstreamBreaker.State state) throws IOException {
+		byte[] frame = WorkerProtocol.breaker(new WorkerProtocol.Breaker(state));
+
+		assertThat(decodeOnly(frame)).isEqualTo(new WorkerProtocol.Breaker(state));
+		assertThat(frame.length - 4).isEqualTo(2);
+	}
+
+	@Test
+	void unknownBreakerStateIsCorrupted() {
+		byte[] payload = { WorkerProtocol.BREAKER, (byte) UpstreamBreaker.State.values().length };
+
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(payload))
+			.withMessageContaining("breaker state 3");
+	}
+
+	@Test
+	void callsRoundTrip() throws IOException {
+		WorkerProtocol.Calls calls = new WorkerProtocol.Calls(
+				List.of(new WorkerProtocol.Call(1, CallVerdict.SUCCESS, true, 1_234_567),
+						new WorkerProtocol.Call(Long.MAX_VALUE, CallVerdict.FAILURE, false, 2_000_000_000L),
+						new WorkerProtocol.Call(-1, CallVerdict.NONE, true, 0)));
+
+		byte[] frame = WorkerProtocol.calls(calls);
+
+		assertThat(decodeOnly(frame)).isEqualTo(calls);
+		// type, count, then 18 bytes a call
+		assertThat(frame.length - 4).isEqualTo(1 + 4 + 3 * 18);
+	}
+
+	@Test
+	void callOfAnUnknownVerdictOrANegativeDurationIsCorrupted() throws IOException {
+		byte[] payload = payload(WorkerProtocol
+			.calls(new WorkerProtocol.Calls(List.of(new WorkerProtocol.Call(1, CallVerdict.SUCCESS, true, 5)))));
+		byte[] verdict = payload.clone();
+		verdict[1 + 4 + 8] = (byte) CallVerdict.values().length;
+		byte[] nanos = payload.clone();
+		ByteBuffer.wrap(nanos).putLong(1 + 4 + 8 + 1 + 1, -5);
+
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(verdict)).withMessageContaining("verdict 3");
+		assertThatIOException().isThrownBy(() -> WorkerProtocol.decode(nanos)).withMessageContaining("a call of -5 ns");
+	}
+
+	private static BitSet bits(int... items) {
+		BitSet bits = new BitSet();
+		for (int item : items) {
+			bits.set(item);
+		}
+		return bits;
 	}
 
 	private static byte[] payload(byte[] frame) {

@@ -17,6 +17,7 @@ import dev.timefan.fanout.Source;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -48,6 +49,9 @@ class ReactiveUpstreamTests {
 	private final AtomicInteger retries = new AtomicInteger();
 
 	private final AtomicInteger uses = new AtomicInteger();
+
+	private final UpstreamBreaker breaker = new UpstreamBreaker(UpstreamProperties.CircuitBreakerSettings.DEFAULTS,
+			Clock.systemUTC());
 
 	@Test
 	void serverErrorIsRetriedAfterTheJitteredBackoff() {
@@ -207,13 +211,92 @@ class ReactiveUpstreamTests {
 		assertThat(script.calls()).isOne();
 	}
 
+	@Test
+	void everyAttemptIsRecordedInTheCircuitBreaker() {
+		Script script = new Script(() -> Mono.just(UNAVAILABLE), () -> Mono.just(OK));
+		StepVerifier.withVirtualTime(() -> upstream(script, true).lookup(KOLKATA, CALLER, farDeadline()))
+			.expectSubscription()
+			.thenAwait(Duration.ofMillis(100))
+			.assertNext(this::assertFromUpstream)
+			.expectComplete()
+			.verify(VERIFY);
+		CircuitBreaker.Metrics metrics = this.breaker.circuitBreaker().getMetrics();
+		assertThat(metrics.getNumberOfFailedCalls()).isOne();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isOne();
+	}
+
+	@Test
+	void openCircuitBreakerAnswersFromTheLocalDatabaseWithoutCalling() {
+		Script script = new Script(() -> Mono.just(OK));
+		this.breaker.circuitBreaker().transitionToOpenState();
+		StepVerifier.withVirtualTime(() -> upstream(script, true).lookup(KOLKATA, CALLER, farDeadline()))
+			.expectSubscription()
+			.assertNext((outcome) -> assertFallback(outcome, "upstream circuit breaker is open"))
+			.expectComplete()
+			.verify(VERIFY);
+		assertThat(script.calls()).isZero();
+		assertThat(this.retries).hasValue(0);
+		assertThat(this.breaker.circuitBreaker().getMetrics().getNumberOfNotPermittedCalls()).isOne();
+	}
+
+	@Test
+	void openCircuitBreakerIs502WithoutFallback() {
+		Script script = new Script(() -> Mono.just(OK));
+		this.breaker.circuitBreaker().transitionToOpenState();
+		StepVerifier.withVirtualTime(() -> upstream(script, false).lookup(KOLKATA, CALLER, farDeadline()))
+			.expectSubscription()
+			.assertNext((outcome) -> {
+				assertThat(outcome.status()).isEqualTo(502);
+				assertThat(outcome.time()).isNull();
+				assertThat(outcome.error()).isEqualTo("upstream circuit breaker is open");
+			})
+			.expectComplete()
+			.verify(VERIFY);
+		assertThat(script.calls()).isZero();
+	}
+
+	@Test
+	void circuitBreakerThatOpensMeanwhileStopsTheRetries() {
+		Script script = new Script(() -> {
+			this.breaker.circuitBreaker().transitionToOpenState();
+			return Mono.just(UNAVAILABLE);
+		});
+		StepVerifier.withVirtualTime(() -> upstream(script, true).lookup(KOLKATA, CALLER, farDeadline()))
+			.expectSubscription()
+			.thenAwait(Duration.ofMillis(100))
+			.assertNext((outcome) -> assertFallback(outcome,
+					"upstream answered HTTP 503 (then its circuit breaker opened)"))
+			.expectComplete()
+			.verify(VERIFY);
+		assertThat(script.calls()).isOne();
+		assertThat(this.retries).hasValue(0);
+	}
+
+	@Test
+	void cancelledCallGivesItsTrialPermissionBack() {
+		this.breaker.circuitBreaker().transitionToOpenState();
+		this.breaker.circuitBreaker().transitionToHalfOpenState();
+		Script script = new Script(Mono::never);
+		StepVerifier.withVirtualTime(() -> upstream(script, true).lookup(KOLKATA, CALLER, farDeadline()))
+			.expectSubscription()
+			.thenAwait(Duration.ofMillis(500))
+			.thenCancel()
+			.verify(VERIFY);
+		assertThat(script.calls()).isOne();
+		// Every trial permission is still there: the cancelled call gave its own back.
+		for (int i = 0; i < UpstreamProperties.CircuitBreakerSettings.DEFAULTS.permittedCallsInHalfOpenState(); i++) {
+			assertThat(this.breaker.circuitBreaker().tryAcquirePermission()).as("trial %d", i).isTrue();
+		}
+		assertThat(this.breaker.circuitBreaker().tryAcquirePermission()).isFalse();
+	}
+
 	/** Call timeout 2 s, 3 attempts, backoff 100 ms capped at 100 ms. */
 	private ReactiveUpstream upstream(Script script, boolean fallback) {
 		UpstreamProperties properties = new UpstreamProperties(URI.create("http://upstream.invalid/api"), fallback,
 				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(100), Duration.ofMillis(100), 8,
-				Duration.ofSeconds(10));
-		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(), this.uses::incrementAndGet,
-				this.retries::incrementAndGet);
+				Duration.ofSeconds(10), UpstreamProperties.CircuitBreakerSettings.DEFAULTS);
+		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(), this.breaker,
+				this.uses::incrementAndGet, this.retries::incrementAndGet);
 	}
 
 	/** A deadline that no virtual wait reaches: it runs on the real clock. */

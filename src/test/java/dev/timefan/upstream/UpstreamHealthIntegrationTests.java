@@ -154,7 +154,7 @@ class UpstreamHealthIntegrationTests {
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(upstreamHealth(USED_LATER).get("status").asString()).isEqualTo("UP"));
 			JsonNode details = upstreamHealth(USED_LATER).get("details");
-			assertThat(details.propertyNames()).containsExactlyInAnyOrder("lastChecked", "fallback");
+			assertThat(details.propertyNames()).containsExactlyInAnyOrder("circuitBreaker", "lastChecked", "fallback");
 			assertLastChecked(details);
 			assertThat(USED_LATER.requests(PROBE_TARGET)).isPositive();
 		}
@@ -170,8 +170,8 @@ class UpstreamHealthIntegrationTests {
 						() -> assertThat(upstreamHealth(USED_LATER).get("status").asString()).isEqualTo("DEGRADED"));
 			JsonNode degraded = upstreamHealth(USED_LATER);
 			assertThat(degraded.get("details").get("error").asString()).isEqualTo("upstream answered HTTP 503");
-			assertThat(degraded.get("details").propertyNames()).containsExactlyInAnyOrder("error", "lastChecked",
-					"fallback");
+			assertThat(degraded.get("details").propertyNames()).containsExactlyInAnyOrder("circuitBreaker", "error",
+					"lastChecked", "fallback");
 			assertLastChecked(degraded.get("details"));
 			assertThat(rootHealth().get("components").get("upstream").get("status").asString()).isEqualTo("DEGRADED");
 

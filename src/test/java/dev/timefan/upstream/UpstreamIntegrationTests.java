@@ -68,6 +68,12 @@ class UpstreamIntegrationTests {
 	 */
 	static final String ONE_PROBE = "timefan.upstream.health-interval=1h";
 
+	/**
+	 * The circuit breaker on, as shipped (the test configuration switches it off): each
+	 * test starts with it closed and empty, and makes too few calls to open it.
+	 */
+	static final String BREAKER_ON = "timefan.upstream.circuit-breaker.enabled=true";
+
 	static final String FALLBACK_SUFFIX = "; answered from the local tz database";
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
@@ -163,11 +169,15 @@ class UpstreamIntegrationTests {
 		@Autowired
 		UpstreamProbe probe;
 
+		@Autowired
+		UpstreamBreaker breaker;
+
 		RestTestClient client;
 
 		@BeforeEach
-		void bindClient() {
+		void bindClientAndCloseTheBreaker() {
 			this.client = PatientClient.to(this.port);
+			this.breaker.circuitBreaker().reset();
 		}
 
 		/**
@@ -275,7 +285,7 @@ class UpstreamIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE })
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE, BREAKER_ON })
 	class WithFallback extends AgainstScriptedUpstream {
 
 		@EachStrategy
@@ -380,7 +390,7 @@ class UpstreamIntegrationTests {
 	 * deadline rather than being retried.
 	 */
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE,
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE, BREAKER_ON,
 			"timefan.upstream.fallback=false", "timefan.batch.timeout=3s", "timefan.upstream.call-timeout=10s" })
 	class WithoutFallback extends AgainstScriptedUpstream {
 
@@ -448,7 +458,7 @@ class UpstreamIntegrationTests {
 	 * calls short.
 	 */
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE,
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { ONE_WORKER, ONE_PROBE, BREAKER_ON,
 			"timefan.upstream.fallback=false", "timefan.upstream.call-timeout=1s" })
 	class CallerTerms extends AgainstScriptedUpstream {
 
@@ -474,7 +484,7 @@ class UpstreamIntegrationTests {
 	/** The test configuration's upstream: a port where nothing listens. */
 	@Nested
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { ONE_WORKER, ONE_PROBE, "timefan.upstream.fallback=false" })
+			properties = { ONE_WORKER, ONE_PROBE, BREAKER_ON, "timefan.upstream.fallback=false" })
 	class RefusedWithoutFallback extends Running {
 
 		@EachStrategy
@@ -492,6 +502,20 @@ class UpstreamIntegrationTests {
 			JsonNode problem = assertProblem(single, 502, "urn:timefan:problem:upstream-failed");
 			assertCallerTerms(problem.get("detail").asString(), "upstream refused the connection (3 attempts)");
 			assertThat(single.body()).doesNotContain(REFUSING_UPSTREAM);
+		}
+
+		@EachStrategy
+		void openCircuitBreakerIs502SayingSo(String strategy) {
+			this.breaker.circuitBreaker().transitionToOpenState();
+			JsonNode batch = batch(strategy, "UTC", "Asia/Kolkata");
+			assertThat(items(batch)).extracting(UpstreamIntegrationTests::summary)
+				.containsExactly(tuple("UTC", 502, null, "upstream circuit breaker is open"),
+						tuple("Asia/Kolkata", 502, null, "upstream circuit breaker is open"));
+
+			JsonNode problem = assertProblem(single(strategy, "Asia/Kolkata"), 502,
+					"urn:timefan:problem:upstream-failed");
+			assertCallerTerms(problem.get("detail").asString(), "upstream circuit breaker is open");
+			assertThat(this.breaker.circuitBreaker().getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(3);
 		}
 
 	}

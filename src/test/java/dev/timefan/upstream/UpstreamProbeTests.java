@@ -6,11 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.timefan.time.ZoneCatalog;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +41,9 @@ class UpstreamProbeTests {
 
 	private final AtomicInteger calls = new AtomicInteger();
 
+	private final UpstreamBreaker breaker = new UpstreamBreaker(UpstreamProperties.CircuitBreakerSettings.DEFAULTS,
+			Clock.systemUTC());
+
 	private UpstreamProbe probe;
 
 	@AfterEach
@@ -65,7 +70,10 @@ class UpstreamProbeTests {
 		await().atMost(WAIT).until(() -> this.probe.last() != null);
 		assertThat(this.calls).hasValue(1);
 		assertThat(health().getStatus()).isEqualTo(Status.UP);
-		assertThat(health().getDetails()).containsOnly(entry("lastChecked", NOW.toString()), entry("fallback", true));
+		assertThat(health().getDetails()).containsOnlyKeys("circuitBreaker", "lastChecked", "fallback")
+			.containsEntry("lastChecked", NOW.toString())
+			.containsEntry("fallback", true)
+			.containsEntry("circuitBreaker", Map.of("state", "CLOSED", "bufferedCalls", 0, "notPermittedCalls", 0L));
 	}
 
 	@Test
@@ -88,8 +96,47 @@ class UpstreamProbeTests {
 		this.probe.probe();
 		Health health = health();
 		assertThat(health.getStatus()).isEqualTo(UpstreamHealthIndicator.DEGRADED);
-		assertThat(health.getDetails()).containsOnly(entry("error", "upstream answered HTTP 503"),
-				entry("lastChecked", NOW.toString()), entry("fallback", true));
+		assertThat(health.getDetails()).containsOnlyKeys("circuitBreaker", "error", "lastChecked", "fallback")
+			.contains(entry("error", "upstream answered HTTP 503"), entry("lastChecked", NOW.toString()),
+					entry("fallback", true));
+	}
+
+	@Test
+	void openCircuitBreakerIsDegradedWhateverTheProbeSays() {
+		this.probe = probe(false, (zone, deadline) -> UTC);
+		this.probe.probe();
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+
+		this.breaker.circuitBreaker().transitionToOpenState();
+		Health open = health();
+		assertThat(open.getStatus()).isEqualTo(UpstreamHealthIndicator.DEGRADED);
+		assertThat(open.getStatus().getDescription()).isEqualTo(
+				"the upstream circuit breaker is open; source=upstream items fall back at once or fail with 502");
+		assertThat(open.getDetails()).containsEntry("lastChecked", NOW.toString()).doesNotContainKey("error");
+		assertThat(open.getDetails().get("circuitBreaker")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("state", "OPEN");
+
+		this.breaker.circuitBreaker().transitionToHalfOpenState();
+		assertThat(health().getStatus()).isEqualTo(UpstreamHealthIndicator.DEGRADED);
+		assertThat(health().getDetails().get("circuitBreaker")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("state", "HALF_OPEN");
+
+		this.breaker.circuitBreaker().transitionToClosedState();
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void circuitBreakerRatesShowOnceItHasEnoughCalls() {
+		this.probe = probe(false, (zone, deadline) -> UTC);
+		for (int i = 0; i < UpstreamProperties.CircuitBreakerSettings.DEFAULTS.minimumNumberOfCalls(); i++) {
+			this.breaker.record(CATALOG.find("Etc/UTC"), 1, (i % 4 == 0) ? 2_000_000_000L : 1_000_000L,
+					(i % 5 == 0) ? CallVerdict.FAILURE : CallVerdict.SUCCESS);
+		}
+		assertThat(health().getDetails().get("circuitBreaker")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("state", "CLOSED")
+			.containsEntry("failureRate", 20.0f)
+			.containsEntry("slowCallRate", 25.0f)
+			.containsEntry("bufferedCalls", 20);
 	}
 
 	@Test
@@ -144,7 +191,7 @@ class UpstreamProbeTests {
 	}
 
 	private Health health() {
-		return new UpstreamHealthIndicator(this.probe, properties()).health();
+		return new UpstreamHealthIndicator(this.probe, this.breaker, properties()).health();
 	}
 
 	private static UpstreamProbe probe(boolean defaultSource, Exchange exchange) {
@@ -155,7 +202,8 @@ class UpstreamProbeTests {
 	/** Probes every hour: a test sees one probe unless it calls {@code probe()}. */
 	private static UpstreamProperties properties() {
 		return new UpstreamProperties(URI.create("http://upstream.invalid/api"), true, Duration.ofSeconds(1),
-				Duration.ofSeconds(2), 3, Duration.ofMillis(50), Duration.ofSeconds(1), 8, Duration.ofHours(1));
+				Duration.ofSeconds(2), 3, Duration.ofMillis(50), Duration.ofSeconds(1), 8, Duration.ofHours(1),
+				UpstreamProperties.CircuitBreakerSettings.DEFAULTS);
 	}
 
 }
