@@ -83,8 +83,10 @@ class ProcessPoolEngine implements FanoutEngine {
 	@Override
 	public CompletableFuture<List<Outcome>> fanOut(FanoutJob job) {
 		if (job.source() == Source.UPSTREAM) {
-			// The workers call the upstream; the service's health probe is told here.
+			// The workers call the upstream: the service's health probe is told, and new
+			// workers start with their upstream client made.
 			this.upstreamProbe.inUse();
+			this.pool.upstreamInUse();
 		}
 		List<String> names = job.zones().stream().map(Zone::name).toList();
 		// Workers answer for the instant of this service's clock, so every strategy

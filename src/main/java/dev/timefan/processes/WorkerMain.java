@@ -59,8 +59,9 @@ public final class WorkerMain {
 	static final String FAIL_ZONE_PROPERTY = "timefan.worker.test.fail-zone";
 
 	/**
-	 * Set when the service's default source is upstream: the upstream client is made
-	 * right after the hello, not at the first request (which would wait for it).
+	 * Set once the service has used the upstream (from the start when it is the default
+	 * source): the upstream client is made before the hello, so that no request of a new
+	 * worker, a recycled one's replacement included, waits for it.
 	 */
 	static final String WARM_UPSTREAM_PROPERTY = "timefan.worker.warm-upstream";
 
@@ -141,16 +142,14 @@ public final class WorkerMain {
 	}
 
 	private void serve(DataInputStream in) throws IOException {
+		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
+			upstreamLookup().prepare();
+		}
 		WorkerProtocol.write(this.protocol,
 				WorkerProtocol.hello(ProcessHandle.current().pid(), TzRelease.detect().version()));
 		// The zones' rules are read after the hello, so the pool has the worker sooner; a
 		// request for a zone not read yet reads it itself.
 		Thread.ofVirtual().name("timefan-worker-preload").start(this.catalog::preload);
-		if (Boolean.getBoolean(WARM_UPSTREAM_PROPERTY)) {
-			// Made now, off the protocol, so a first upstream request need not wait for
-			// it.
-			Thread.ofVirtual().name("timefan-worker-upstream-client").start(() -> upstreamLookup().prepare());
-		}
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
 			byte[] payload;
 			while ((payload = WorkerProtocol.readFrame(in)) != null) {
@@ -253,9 +252,8 @@ public final class WorkerMain {
 	}
 
 	/**
-	 * The upstream client: made right after the hello when upstream is the service's
-	 * default source, else at the first upstream request (most workers never need it); a
-	 * request that comes sooner waits for it, within its deadline.
+	 * The upstream client: made before the hello once the service uses the upstream, else
+	 * at the first upstream request (most workers never need it), within its deadline.
 	 */
 	private synchronized UpstreamLookup upstreamLookup() {
 		if (this.upstream == null) {

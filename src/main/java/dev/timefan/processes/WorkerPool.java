@@ -55,6 +55,16 @@ class WorkerPool implements SmartLifecycle {
 
 	private final List<String> command;
 
+	/**
+	 * The command of a worker that makes its upstream client before its hello: the first
+	 * upstream request of a recycled worker's replacement once took the whole batch
+	 * deadline making it.
+	 */
+	private final List<String> warmCommand;
+
+	/** Whether the service has used the upstream: new workers then start warm. */
+	private volatile boolean upstreamInUse;
+
 	private final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
 
 	/**
@@ -114,10 +124,10 @@ class WorkerPool implements SmartLifecycle {
 		// connections.
 		List<String> options = new ArrayList<>(properties.jvmOptions());
 		options.addAll(upstream.jvmOptions(Math.max(1, upstream.maxConnections() / properties.workerCount())));
-		if (Source.requested(fanout.source()) == Source.UPSTREAM) {
-			options.add("-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true");
-		}
 		this.command = WorkerLauncher.command(options, properties.aotCache());
+		options.add("-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true");
+		this.warmCommand = WorkerLauncher.command(options, properties.aotCache());
+		this.upstreamInUse = Source.requested(fanout.source()) == Source.UPSTREAM;
 		this.onRetries = (retries) -> upstreamMetrics.retried("worker", retries);
 		this.restarts = Map.of("crash", restartCounter(registry, "crash"), "recycle",
 				restartCounter(registry, "recycle"), "timeout", restartCounter(registry, "timeout"));
@@ -170,11 +180,19 @@ class WorkerPool implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Says that the service uses the upstream: every worker spawned from now on makes its
+	 * upstream client before its hello.
+	 */
+	void upstreamInUse() {
+		this.upstreamInUse = true;
+	}
+
 	private WorkerProcess spawn() throws SpawnFailure {
 		long start = System.nanoTime();
 		Process process;
 		try {
-			process = WorkerLauncher.start(this.command);
+			process = WorkerLauncher.start(this.upstreamInUse ? this.warmCommand : this.command);
 		}
 		catch (IOException ex) {
 			throw new SpawnFailure("the worker JVM could not be launched", true, ex);

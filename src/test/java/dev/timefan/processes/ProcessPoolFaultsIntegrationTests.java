@@ -1,5 +1,8 @@
 package dev.timefan.processes;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.timefan.fanout.BatchResult;
 import dev.timefan.fanout.FanoutService;
+import dev.timefan.fanout.Source;
 import dev.timefan.time.ZoneCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Nested;
@@ -306,6 +310,35 @@ class ProcessPoolFaultsIntegrationTests {
 			});
 			assertThat(restarts(this.registry, "crash")).isZero();
 			assertThat(restarts(this.registry, "timeout")).isZero();
+		}
+
+		@Test
+		void onceTheUpstreamIsUsedRecycledWorkersAreReplacedByOnesWithTheirUpstreamClientMade() {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.pool.alive() == 2);
+			String warm = "-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true";
+			assertThat(this.pool.workers()).as("the default source is local")
+				.allSatisfy((worker) -> assertThat(arguments(worker.pid())).doesNotContain(warm));
+			Set<Long> before = this.pool.pids();
+
+			// The test upstream refuses: the item falls back, and the upstream was used.
+			BatchResult upstream = this.service.batch(this.engine, List.of("UTC"), "upstream", CLIENT);
+			assertThat(upstream.results().getFirst().source()).isEqualTo(Source.FALLBACK);
+			for (int i = 0; i < 20; i++) {
+				assertThat(this.service.batch(this.engine, List.of("UTC", "GB"), null, CLIENT).failed()).isZero();
+			}
+
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				assertThat(this.pool.alive()).isEqualTo(2);
+				assertThat(this.pool.pids()).as("every worker was replaced").doesNotContainAnyElementsOf(before);
+			});
+			assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(arguments(worker.pid())).contains(warm));
+		}
+
+		/**
+		 * A process's command line as Linux keeps it (the JDK's view of it is cut short).
+		 */
+		private static List<String> arguments(long pid) throws IOException {
+			return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
 		}
 
 	}
