@@ -224,10 +224,19 @@ class PrometheusScrapeIntegrationTests {
 		eventually(() -> {
 			assertThat(values("executor_pool_max_threads{application=\"timefan\",name=\"timefan.threads\"}"))
 				.containsExactly(64.0);
-			assertThat(values("executor_queue_remaining_tasks{name=\"timefan.threads\"}")).containsExactly(4000.0);
+			// Admission bounds what waits in the queue (timefan.threads.max-items), not
+			// the
+			// queue itself.
+			assertThat(values("executor_queue_remaining_tasks{name=\"timefan.threads\"}"))
+				.containsExactly((double) Integer.MAX_VALUE);
 			assertThat(values("executor_completed_tasks_total{name=\"timefan.threads\"}")).singleElement()
 				.satisfies((tasks) -> assertThat(tasks).isGreaterThanOrEqualTo(SUCCESSFUL_LOOKUPS));
 		});
+	}
+
+	@Test
+	void countsShedRequestsPerStrategyAndLimitFromZero() {
+		eventually(() -> assertThat(values("count(timefan_shed_requests_total == 0)")).containsExactly(8.0));
 	}
 
 	@Test
