@@ -213,9 +213,9 @@ public class FanoutService {
 		this.rateLimits.takeItems(clientIp, (long) names.size() * runs);
 	}
 
+	/** A batch its caller has checked and taken the items of ({@link #takeItems}). */
 	private CompletableFuture<BatchResult> fanOutBatch(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp, boolean withSuggestions) {
-		validateSize(names);
 		Source requested = source(source);
 		return admitted(engine.strategy(), names.size(),
 				() -> fanOutAdmitted(engine, names, requested, clientIp, withSuggestions));
