@@ -74,7 +74,7 @@ class ActuatorIntegrationTests {
 		assertThat(names.valueStream().map(JsonNode::stringValue)).contains("http.server.requests", "jvm.threads.live",
 				"executor.pool.max");
 		JsonNode poolMax = json("/actuator/metrics/executor.pool.max?tag=name:timefan.threads");
-		assertThat(poolMax.get("measurements").get(0).get("value").doubleValue()).isEqualTo(64.0);
+		assertThat(poolMax.get("measurements").get(0).get("value").doubleValue()).isEqualTo(256.0);
 	}
 
 	@Test

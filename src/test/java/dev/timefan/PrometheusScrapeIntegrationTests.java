@@ -223,7 +223,7 @@ class PrometheusScrapeIntegrationTests {
 	void exportsTheThreadPoolThroughMicrometersExecutorMetrics() {
 		eventually(() -> {
 			assertThat(values("executor_pool_max_threads{application=\"timefan\",name=\"timefan.threads\"}"))
-				.containsExactly(64.0);
+				.containsExactly(256.0);
 			// Admission bounds what waits in the queue (timefan.threads.max-items), not
 			// the
 			// queue itself.

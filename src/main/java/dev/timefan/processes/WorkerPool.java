@@ -123,7 +123,7 @@ class WorkerPool implements SmartLifecycle {
 		// Each worker calls the upstream with a client of its own and a share of the
 		// connections.
 		List<String> options = new ArrayList<>(properties.jvmOptions());
-		options.addAll(upstream.jvmOptions(Math.max(1, upstream.maxConnections() / properties.workerCount())));
+		options.addAll(upstream.jvmOptions(properties.workerCount()));
 		this.command = WorkerLauncher.command(options, properties.aotCache());
 		options.add("-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true");
 		this.warmCommand = WorkerLauncher.command(options, properties.aotCache());

@@ -11,6 +11,7 @@ import dev.timefan.fanout.Outcome;
 import dev.timefan.fanout.Source;
 import dev.timefan.time.Zone;
 import dev.timefan.upstream.ReactiveUpstream;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -20,8 +21,9 @@ import org.springframework.stereotype.Component;
 /**
  * Fans a batch out with Reactor. Local zones are answered inline on the subscribing
  * thread: a hop per item would cost more than the lookup. Upstream zones go through
- * {@code flatMapSequential}, at most {@code concurrency} at once, each bounded by the
- * batch deadline: an item still unanswered then is 504 and its call is cancelled.
+ * {@code flatMapSequential}, all at once unless {@code concurrency} is set, under the
+ * upstream's concurrency limit, each bounded by the batch deadline: an item still
+ * unanswered then is 504 and its call is cancelled.
  */
 @Component
 @Order(4)
@@ -31,7 +33,7 @@ class ReactiveEngine implements FanoutEngine {
 
 	private final ReactiveUpstream upstream;
 
-	private final int concurrency;
+	private final @Nullable Integer concurrency;
 
 	private final Capacity capacity;
 
@@ -65,7 +67,8 @@ class ReactiveEngine implements FanoutEngine {
 		if (job.source() != Source.UPSTREAM) {
 			return Flux.fromIterable(job.zones()).map(job::lookup);
 		}
-		return Flux.fromIterable(job.zones()).flatMapSequential((zone) -> upstream(job, zone), this.concurrency);
+		int concurrency = (this.concurrency != null) ? this.concurrency : job.zones().size();
+		return Flux.fromIterable(job.zones()).flatMapSequential((zone) -> upstream(job, zone), concurrency);
 	}
 
 	private Mono<Outcome> upstream(FanoutJob job, Zone zone) {

@@ -21,7 +21,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Fans a batch out over a fixed pool of platform threads. The caller's thread waits for
+ * Fans a batch out over a bounded pool of platform threads. The caller's thread waits for
  * the outcomes; items wait in the pool's queue for a thread, as many as admission lets in
  * ({@code timefan.threads.max-items}).
  */
@@ -42,9 +42,12 @@ class ThreadPoolEngine implements FanoutEngine, DisposableBean {
 		// Unbounded: admission bounds what is queued, and a queue that refused an
 		// admitted
 		// item would answer it in part.
-		this.pool = new ThreadPoolExecutor(properties.poolSize(), properties.poolSize(), 0, TimeUnit.MILLISECONDS,
+		this.pool = new ThreadPoolExecutor(properties.poolSize(), properties.poolSize(), 1, TimeUnit.MINUTES,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("timefan-threads-"),
 				new ThreadPoolExecutor.AbortPolicy());
+		// Threads start as items come and end after a minute idle: the pool's size is a
+		// bound, not a standing cost.
+		this.pool.allowCoreThreadTimeOut(true);
 		this.monitored = ExecutorServiceMetrics.monitor(registry, this.pool, "timefan.threads");
 	}
 

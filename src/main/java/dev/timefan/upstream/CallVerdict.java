@@ -20,8 +20,8 @@ public enum CallVerdict {
 	FAILURE,
 
 	/**
-	 * The call tells nothing: the batch deadline cut it, or no connection of this
-	 * process's came free in time. Its permission is given back.
+	 * The call tells nothing: the batch deadline cut it, or the breaker refused it before
+	 * it was made. Its permission is given back.
 	 */
 	NONE
 

@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The upstream source for {@code reactive}: the same calls, retries and fallback as
  * {@link UpstreamLookup}, without a thread per item. Waits are Reactor timers; nothing
- * here blocks. Each attempt goes through the upstream's circuit breaker with
+ * here blocks. Each attempt waits, without a thread, for room under the process's
+ * {@link UpstreamLimit}, then goes through the upstream's circuit breaker with
  * Resilience4j's Reactor operator: a refused attempt ends the item at once, falling back
  * with the breaker's reason. Each failed call is logged at DEBUG with its detail; the
  * item carries only its caller-terms reason.
@@ -42,6 +43,8 @@ public final class ReactiveUpstream {
 
 	private final ObjectReader reader;
 
+	private final UpstreamLimit limit;
+
 	private final CircuitBreaker breaker;
 
 	private final Runnable onUse;
@@ -54,12 +57,15 @@ public final class ReactiveUpstream {
 	 * @param properties the upstream's settings
 	 * @param clock the local clock, for fallbacks
 	 * @param mapper the application's mapper
-	 * @param breaker the upstream's circuit breaker, which each attempt goes through
+	 * @param limit the calls in flight at once, which each attempt waits for room under
+	 * @param breaker the upstream's circuit breaker, which each attempt goes through once
+	 * it has room
 	 * @param onUse told of each lookup: the health probe starts at the first
 	 * @param onRetry told of each call made again
 	 */
 	ReactiveUpstream(Function<Zone, Mono<Reply>> exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, UpstreamBreaker breaker, Runnable onUse, Runnable onRetry) {
+			JsonMapper mapper, UpstreamLimit limit, UpstreamBreaker breaker, Runnable onUse, Runnable onRetry) {
+		this.limit = limit;
 		this.breaker = breaker.circuitBreaker();
 		this.exchange = exchange;
 		this.onUse = onUse;
@@ -85,25 +91,8 @@ public final class ReactiveUpstream {
 			long start = System.nanoTime();
 			AtomicInteger attempts = new AtomicInteger();
 			AtomicReference<UpstreamFailure> last = new AtomicReference<>();
-			return Mono.defer(() -> {
-				if (attempts.incrementAndGet() > 1) {
-					this.onRetry.run();
-				}
-				return this.exchange.apply(zone);
-			})
-				.timeout(this.callTimeout, Mono.error(() -> UpstreamFailure.timeout(this.callTimeout)))
-				.<TimeObject>handle((reply, sink) -> {
-					try {
-						sink.next(reply.read(zone, clientIp, this.reader));
-					}
-					catch (UpstreamFailure ex) {
-						sink.error(ex);
-					}
-				})
-				.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), UpstreamFailure::io)
-				// Asks before each attempt, records its result or gives the permission
-				// back when the attempt is cancelled.
-				.transformDeferred(CircuitBreakerOperator.of(this.breaker))
+			return this.limit.acquireLater()
+				.flatMap((permit) -> attempt(zone, clientIp, attempts, permit))
 				.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 					if (!(signal.failure() instanceof UpstreamFailure failure)) {
 						// The breaker refused the attempt: no further one.
@@ -121,6 +110,37 @@ public final class ReactiveUpstream {
 				.onErrorResume(CallNotPermittedException.class, (refused) -> Mono
 					.fromSupplier(() -> this.fallback.refused(last.get(), attempts.get(), zone, clientIp, start)));
 		});
+	}
+
+	/**
+	 * One attempt, with room under the concurrency limit: asks the breaker, calls, reads
+	 * the answer, and releases the room with what the call told, or with nothing when it
+	 * was refused or cancelled.
+	 */
+	private Mono<TimeObject> attempt(Zone zone, String clientIp, AtomicInteger attempts, UpstreamLimit.Permit permit) {
+		return Mono.defer(() -> {
+			if (attempts.incrementAndGet() > 1) {
+				this.onRetry.run();
+			}
+			return this.exchange.apply(zone);
+		})
+			.timeout(this.callTimeout, Mono.error(() -> UpstreamFailure.timeout(this.callTimeout)))
+			.<TimeObject>handle((reply, sink) -> {
+				try {
+					sink.next(reply.read(zone, clientIp, this.reader));
+				}
+				catch (UpstreamFailure ex) {
+					sink.error(ex);
+				}
+			})
+			.onErrorMap((ex) -> !(ex instanceof UpstreamFailure), UpstreamFailure::io)
+			// Asks before each attempt, records its result or gives the permission back
+			// when the attempt is cancelled.
+			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
+			.doOnSuccess((time) -> permit.release(CallVerdict.SUCCESS))
+			.doOnError((ex) -> permit
+				.release((ex instanceof UpstreamFailure failure) ? failure.verdict() : CallVerdict.NONE))
+			.doOnCancel(() -> permit.release(CallVerdict.NONE));
 	}
 
 }

@@ -4,10 +4,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
-import dev.timefan.fanout.Deadline;
 import dev.timefan.time.Zone;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -20,14 +17,12 @@ import org.springframework.web.client.RestClient;
  * The blocking client: a {@link RestClient} over the JDK's pooled {@link HttpClient}
  * (HTTP/1.1, kept-alive connections). The JDK client is chosen because an interrupt
  * cancels its call: when a batch deadline passes, the engine interrupts the thread and
- * nothing is left running. A semaphore bounds the calls in flight, and so the
- * connections.
+ * nothing is left running. The {@link UpstreamLimit} its callers wait for bounds the
+ * calls in flight, and so the connections.
  */
 final class RestClientExchange implements Exchange {
 
 	private final RestClient client;
-
-	private final Semaphore connections;
 
 	private final UpstreamProperties properties;
 
@@ -39,7 +34,6 @@ final class RestClientExchange implements Exchange {
 	 */
 	RestClientExchange(RestClient.Builder builder, UpstreamProperties properties) {
 		this.properties = properties;
-		this.connections = new Semaphore(properties.maxConnections());
 		this.client = builder.baseUrl(properties.baseUrl().toString())
 			.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
 				.withHttpClientCustomizer((http) -> http.version(HttpClient.Version.HTTP_1_1))
@@ -49,10 +43,7 @@ final class RestClientExchange implements Exchange {
 	}
 
 	@Override
-	public Reply call(Zone zone, Deadline deadline) throws UpstreamFailure, InterruptedException {
-		if (!this.connections.tryAcquire(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
-			throw UpstreamFailure.busy(this.properties.maxConnections());
-		}
+	public Reply call(Zone zone) throws UpstreamFailure, InterruptedException {
 		try {
 			ZonePath path = ZonePath.of(zone);
 			return this.client.get().uri(path.template(), path.segments()).exchange((request, response) -> {
@@ -72,9 +63,6 @@ final class RestClientExchange implements Exchange {
 			boolean callTimedOut = UpstreamFailure.causedBy(ex, HttpTimeoutException.class)
 					&& !UpstreamFailure.causedBy(ex, HttpConnectTimeoutException.class);
 			throw callTimedOut ? UpstreamFailure.timeout(this.properties.callTimeout()) : UpstreamFailure.io(ex);
-		}
-		finally {
-			this.connections.release();
 		}
 	}
 

@@ -8,6 +8,7 @@ import dev.timefan.fanout.SourceLookup;
 import dev.timefan.time.WorldClock;
 import dev.timefan.time.ZoneCatalog;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,9 +19,9 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The upstream source's clients, lookups, retry counter, circuit breaker (with its
- * Resilience4j meters), and its health: a background probe that every lookup wakes, and
- * the indicator that reads it and the breaker.
+ * The upstream source's clients, lookups, retry counter, concurrency limit and circuit
+ * breaker (with their meters), and its health: a background probe that every lookup
+ * wakes, and the indicator that reads it and the breaker.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UpstreamProperties.class)
@@ -42,6 +43,28 @@ class UpstreamConfiguration {
 		return breaker;
 	}
 
+	/**
+	 * One limit for every strategy of the service: they all call the same upstream. Its
+	 * gauges show where it stands.
+	 */
+	@Bean
+	UpstreamLimit upstreamLimit(UpstreamProperties properties, MeterRegistry registry) {
+		UpstreamLimit limit = new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime);
+		Gauge.builder("timefan.upstream.limit", limit, UpstreamLimit::limit)
+			.description("Upstream calls the adaptive concurrency limit lets this process have in flight at once")
+			.baseUnit("calls")
+			.register(registry);
+		Gauge.builder("timefan.upstream.inflight", limit, UpstreamLimit::inflight)
+			.description("Upstream calls in flight in this process")
+			.baseUnit("calls")
+			.register(registry);
+		Gauge.builder("timefan.upstream.waiting", limit, UpstreamLimit::waiting)
+			.description("Upstream calls waiting for room under the concurrency limit")
+			.baseUnit("calls")
+			.register(registry);
+		return limit;
+	}
+
 	@Bean
 	RestClientExchange restClientExchange(RestClient.Builder builder, UpstreamProperties properties) {
 		return new RestClientExchange(builder, properties);
@@ -56,8 +79,9 @@ class UpstreamConfiguration {
 
 	@Bean
 	SourceLookup upstreamSource(RestClientExchange exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, UpstreamBreaker breaker, UpstreamMetrics metrics, UpstreamProbe probe) {
-		return new SourceLookup(Source.UPSTREAM, new UpstreamLookup(exchange, properties, clock, mapper, breaker,
+			JsonMapper mapper, UpstreamLimit limit, UpstreamBreaker breaker, UpstreamMetrics metrics,
+			UpstreamProbe probe) {
+		return new SourceLookup(Source.UPSTREAM, new UpstreamLookup(exchange, properties, clock, mapper, limit, breaker,
 				probe::inUse, () -> metrics.retried("restclient", 1)));
 	}
 
@@ -68,8 +92,9 @@ class UpstreamConfiguration {
 
 	@Bean
 	ReactiveUpstream reactiveUpstream(WebClientExchange exchange, UpstreamProperties properties, WorldClock clock,
-			JsonMapper mapper, UpstreamBreaker breaker, UpstreamMetrics metrics, UpstreamProbe probe) {
-		return new ReactiveUpstream(exchange::call, properties, clock, mapper, breaker, probe::inUse,
+			JsonMapper mapper, UpstreamLimit limit, UpstreamBreaker breaker, UpstreamMetrics metrics,
+			UpstreamProbe probe) {
+		return new ReactiveUpstream(exchange::call, properties, clock, mapper, limit, breaker, probe::inUse,
 				() -> metrics.retried("webclient", 1));
 	}
 

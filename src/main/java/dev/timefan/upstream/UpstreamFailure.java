@@ -25,7 +25,6 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #REFUSED}</li>
  * <li>{@value #UNREACHABLE}</li>
  * <li>{@value #BROKEN}</li>
- * <li>{@value #BUSY}</li>
  * <li>{@code upstream gave no answer within 2000 ms} (the call timeout)</li>
  * <li>{@code upstream answered HTTP 503} (any status but 2xx)</li>
  * <li>{@value #NOT_A_TIME_OBJECT}</li>
@@ -42,8 +41,6 @@ final class UpstreamFailure extends Exception {
 	static final String UNREACHABLE = "upstream could not be reached";
 
 	static final String BROKEN = "upstream connection broke";
-
-	static final String BUSY = "no upstream connection came free before the deadline";
 
 	static final String NOT_A_TIME_OBJECT = "upstream answered something that is not a time object";
 
@@ -117,17 +114,6 @@ final class UpstreamFailure extends Exception {
 		return new UpstreamFailure(UNREACHABLE, describe(cause), true, null, cause);
 	}
 
-	/**
-	 * No connection of this process's came free before the batch deadline. Retryable like
-	 * any connection failure, though no time is left for it.
-	 */
-	static UpstreamFailure busy(int maxConnections) {
-		return new UpstreamFailure(BUSY,
-				"all " + maxConnections
-						+ " connections stayed busy until the deadline (timefan.upstream.max-connections)",
-				true, null, null, CallVerdict.NONE);
-	}
-
 	/** No whole answer within the call timeout: may be retried. */
 	static UpstreamFailure timeout(Duration callTimeout) {
 		String within = callTimeout.toMillis() + " ms";
@@ -174,9 +160,8 @@ final class UpstreamFailure extends Exception {
 	}
 
 	/**
-	 * What this failure tells the circuit breaker: a failure of the upstream, an answer
-	 * about the request (a 4xx but 429), or nothing (no connection of this process's came
-	 * free).
+	 * What this failure tells the circuit breaker and the concurrency limit: a failure of
+	 * the upstream, or an answer about the request (a 4xx but 429).
 	 * @return the verdict
 	 */
 	CallVerdict verdict() {

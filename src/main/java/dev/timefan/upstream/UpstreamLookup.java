@@ -19,12 +19,13 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The upstream source for the strategies that block a thread per item ({@code threads},
- * {@code virtual}, and each worker process): each attempt asks its {@link UpstreamGate}
- * first and records its result there; call, retry while {@link Retries} allows, then fall
- * back. An attempt the gate refuses ends the item at once: it falls back saying that the
- * upstream's circuit breaker is open. The batch deadline bounds it all: once it passes,
- * or the thread is interrupted for it, the item is 504. Each failed call is logged at
- * DEBUG with its detail; the item carries only its caller-terms reason.
+ * {@code virtual}, and each worker process): each attempt waits for room under the
+ * process's {@link UpstreamLimit}, then asks its {@link UpstreamGate} and records its
+ * result in both; call, retry while {@link Retries} allows, then fall back. An attempt
+ * the gate refuses ends the item at once: it falls back saying that the upstream's
+ * circuit breaker is open. The batch deadline bounds it all: once it passes, or the
+ * thread is interrupted for it, the item is 504. Each failed call is logged at DEBUG with
+ * its detail; the item carries only its caller-terms reason.
  */
 public final class UpstreamLookup implements ZoneLookup {
 
@@ -53,6 +54,8 @@ public final class UpstreamLookup implements ZoneLookup {
 
 	private final Fallback fallback;
 
+	private final UpstreamLimit limit;
+
 	private final UpstreamGate gate;
 
 	private final Runnable onUse;
@@ -65,18 +68,20 @@ public final class UpstreamLookup implements ZoneLookup {
 	 * @param properties the upstream's settings
 	 * @param clock the local clock, for fallbacks
 	 * @param mapper the application's mapper
-	 * @param gate what each attempt asks first: the upstream's circuit breaker
+	 * @param limit the calls in flight at once, which each attempt waits for room under
+	 * @param gate what each attempt asks once it has room: the upstream's circuit breaker
 	 * @param onUse told of each lookup: the health probe starts at the first
 	 * @param onRetry told of each call made again
 	 */
 	UpstreamLookup(Exchange exchange, UpstreamProperties properties, WorldClock clock, JsonMapper mapper,
-			UpstreamGate gate, Runnable onUse, Runnable onRetry) {
-		this(properties, clock, new Client(exchange, Reply.reader(mapper))::self, gate, onUse, onRetry);
+			UpstreamLimit limit, UpstreamGate gate, Runnable onUse, Runnable onRetry) {
+		this(properties, clock, new Client(exchange, Reply.reader(mapper))::self, limit, gate, onUse, onRetry);
 	}
 
-	private UpstreamLookup(UpstreamProperties properties, WorldClock clock, Supplier<Client> client, UpstreamGate gate,
-			Runnable onUse, Runnable onRetry) {
+	private UpstreamLookup(UpstreamProperties properties, WorldClock clock, Supplier<Client> client,
+			UpstreamLimit limit, UpstreamGate gate, Runnable onUse, Runnable onRetry) {
 		this.client = client;
+		this.limit = limit;
 		this.onUse = onUse;
 		this.baseUrl = properties.baseUrl();
 		this.retries = Retries.of(properties);
@@ -111,8 +116,9 @@ public final class UpstreamLookup implements ZoneLookup {
 			}
 
 		};
-		return new UpstreamLookup(properties, clock, client, UNGUARDED, () -> {
-		}, onRetry);
+		return new UpstreamLookup(properties, clock, client,
+				new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime), UNGUARDED, () -> {
+				}, onRetry);
 	}
 
 	/** Makes the client now, if it is not made yet, rather than at the first call. */
@@ -141,7 +147,20 @@ public final class UpstreamLookup implements ZoneLookup {
 			if (deadline.remainingNanos() <= 0) {
 				return Outcome.timedOut(deadline, System.nanoTime() - start);
 			}
+			UpstreamLimit.Permit permit;
+			try {
+				permit = this.limit.acquire(deadline.remainingNanos());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Outcome.timedOut(deadline, System.nanoTime() - start);
+			}
+			if (permit == null) {
+				// No room under the concurrency limit before the deadline.
+				return Outcome.timedOut(deadline, System.nanoTime() - start);
+			}
 			if (!gate.permits(zone, attempt)) {
+				permit.release(CallVerdict.NONE);
 				return this.fallback.refused(failure, attempt - 1, zone, clientIp, start);
 			}
 			if (attempt > 1) {
@@ -154,7 +173,7 @@ public final class UpstreamLookup implements ZoneLookup {
 				// A worker's client, made at its first call, is no part of the call's
 				// time.
 				call = System.nanoTime();
-				TimeObject time = client.exchange().call(zone, deadline).read(zone, clientIp, client.reader());
+				TimeObject time = client.exchange().call(zone).read(zone, clientIp, client.reader());
 				verdict = CallVerdict.SUCCESS;
 				return Outcome.answered(Source.UPSTREAM, time, System.nanoTime() - start);
 			}
@@ -171,6 +190,7 @@ public final class UpstreamLookup implements ZoneLookup {
 				// Whatever happened, even an unforeseen exception: a permission is never
 				// left unrecorded, or a half-open breaker would wait for it forever.
 				gate.record(zone, attempt, System.nanoTime() - call, verdict);
+				permit.release(verdict);
 			}
 			Duration delay = this.retries.delayAfter(attempt, failure, deadline.remainingNanos());
 			if (delay == null) {

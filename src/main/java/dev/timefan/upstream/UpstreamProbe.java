@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.timefan.fanout.Deadline;
 import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
 import org.apache.commons.logging.Log;
@@ -130,8 +129,7 @@ public final class UpstreamProbe implements SmartLifecycle {
 	void probe() {
 		Result result;
 		try {
-			this.exchange.call(this.zone, Deadline.after(this.properties.callTimeout()))
-				.read(this.zone, "health", this.reader);
+			this.exchange.call(this.zone).read(this.zone, "health", this.reader);
 			result = new Result(this.clock.instant(), null);
 		}
 		catch (UpstreamFailure ex) {

@@ -26,8 +26,9 @@ import org.springframework.core.env.PropertiesPropertySource;
  * jittered between half and all of it
  * @param maxBackoff the longest wait between two attempts, unless the upstream's
  * {@code Retry-After} asks for longer and that still fits the batch deadline
- * @param maxConnections the calls in flight at once, per process: calls over it wait for
- * a connection until the batch deadline
+ * @param concurrencyLimit how many calls each process has in flight to the upstream at
+ * once: an adaptive limit that lets a whole batch leave at once and backs off when the
+ * upstream fails calls
  * @param healthInterval how often the {@code upstream} health component's probe asks the
  * upstream for {@code Etc/UTC} (one call, no retries), from start-up when
  * {@code timefan.source} is {@code upstream}, else from the first lookup that asks for
@@ -40,7 +41,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 		@DefaultValue("true") boolean fallback, @DefaultValue("1s") Duration connectTimeout,
 		@DefaultValue("2s") Duration callTimeout, @DefaultValue("3") int maxAttempts,
 		@DefaultValue("50ms") Duration backoff, @DefaultValue("1s") Duration maxBackoff,
-		@DefaultValue("256") int maxConnections, @DefaultValue("10s") Duration healthInterval,
+		@DefaultValue ConcurrencyLimitSettings concurrencyLimit, @DefaultValue("10s") Duration healthInterval,
 		@DefaultValue CircuitBreakerSettings circuitBreaker) {
 
 	static final String PREFIX = "timefan.upstream";
@@ -58,15 +59,76 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 		if (maxAttempts < 1) {
 			throw new IllegalArgumentException(PREFIX + ".max-attempts must be at least 1, not " + maxAttempts);
 		}
-		if (maxConnections < 1) {
-			throw new IllegalArgumentException(PREFIX + ".max-connections must be at least 1, not " + maxConnections);
-		}
 	}
 
 	private static void requirePositive(String name, Duration value) {
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(PREFIX + "." + name + " must be positive, not " + value);
 		}
+	}
+
+	/**
+	 * The upstream's adaptive concurrency limit, one per process (the service, each
+	 * worker process): additive increase, multiplicative decrease. It starts at
+	 * {@code initial}; each call the upstream fails (no connection, no answer within the
+	 * call timeout, 5xx, 429: a failure to the circuit breaker) or that took longer than
+	 * {@code slow-call-threshold} multiplies it by {@code backoff-ratio}, and each other
+	 * answer while at least half of it is in use adds one, always between {@code min} and
+	 * {@code max}. Calls over it wait, first come first served, until the batch deadline.
+	 * {@code min = initial = max} makes it a fixed limit. Worker processes share it: each
+	 * gets its part of every bound.
+	 *
+	 * @param initial the limit at start-up, and again after a restart; the default lets a
+	 * batch of {@code timefan.batch.max-size} leave at once
+	 * @param min the lowest it backs off to
+	 * @param max the highest it grows to
+	 * @param backoffRatio what each failed or slow call multiplies it by, from 0.5 to
+	 * below 1
+	 * @param slowCallThreshold a call that takes longer counts as a failure to the limit,
+	 * as an upstream slowing down under load
+	 */
+	public record ConcurrencyLimitSettings(@DefaultValue("1000") int initial, @DefaultValue("10") int min,
+			@DefaultValue("1000") int max, @DefaultValue("0.9") double backoffRatio,
+			@DefaultValue("1500ms") Duration slowCallThreshold) {
+
+		static final String PREFIX = UpstreamProperties.PREFIX + ".concurrency-limit";
+
+		/** The defaults, as bound from no property at all. */
+		public static final ConcurrencyLimitSettings DEFAULTS = new ConcurrencyLimitSettings(1000, 10, 1000, 0.9,
+				Duration.ofMillis(1500));
+
+		public ConcurrencyLimitSettings {
+			if (min < 1) {
+				throw new IllegalArgumentException(PREFIX + ".min must be at least 1, not " + min);
+			}
+			if (initial < min || initial > max) {
+				throw new IllegalArgumentException(
+						PREFIX + ".initial must lie between min (" + min + ") and max (" + max + "), not " + initial);
+			}
+			if (!(backoffRatio >= 0.5 && backoffRatio < 1)) {
+				throw new IllegalArgumentException(
+						PREFIX + ".backoff-ratio must be at least 0.5 and below 1, not " + backoffRatio);
+			}
+			if (slowCallThreshold.isNegative() || slowCallThreshold.isZero()) {
+				throw new IllegalArgumentException(
+						PREFIX + ".slow-call-threshold must be positive, not " + slowCallThreshold);
+			}
+		}
+
+		/**
+		 * One process's part of the limit, when {@code processes} share it.
+		 * @param processes how many share it
+		 * @return the part: each bound divided, rounded up, at least 1
+		 */
+		ConcurrencyLimitSettings share(int processes) {
+			return new ConcurrencyLimitSettings(part(this.initial, processes), part(this.min, processes),
+					part(this.max, processes), this.backoffRatio, this.slowCallThreshold);
+		}
+
+		private static int part(int bound, int processes) {
+			return Math.max(1, Math.ceilDiv(bound, processes));
+		}
+
 	}
 
 	/**
@@ -143,16 +205,20 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 	}
 
 	/**
-	 * The same settings as JVM options, for a worker process, with its share of the
-	 * connections; all but the health interval, since a worker does not probe.
-	 * @param connections the connections this process may open
+	 * The same settings as JVM options, for a worker process, with its part of the
+	 * concurrency limit; all but the health interval, since a worker does not probe.
+	 * @param workers how many worker processes share the limit
 	 * @return {@code -Dtimefan.upstream.*=...} options
 	 */
-	public List<String> jvmOptions(int connections) {
+	public List<String> jvmOptions(int workers) {
+		ConcurrencyLimitSettings limit = this.concurrencyLimit.share(workers);
 		return List.of(option("base-url", this.baseUrl), option("fallback", this.fallback),
 				option("connect-timeout", this.connectTimeout), option("call-timeout", this.callTimeout),
 				option("max-attempts", this.maxAttempts), option("backoff", this.backoff),
-				option("max-backoff", this.maxBackoff), option("max-connections", connections));
+				option("max-backoff", this.maxBackoff), option("concurrency-limit.initial", limit.initial()),
+				option("concurrency-limit.min", limit.min()), option("concurrency-limit.max", limit.max()),
+				option("concurrency-limit.backoff-ratio", limit.backoffRatio()),
+				option("concurrency-limit.slow-call-threshold", limit.slowCallThreshold()));
 	}
 
 	/**

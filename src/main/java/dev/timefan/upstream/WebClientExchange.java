@@ -17,8 +17,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The non-blocking client: a {@link WebClient} from Boot's builder (instrumented as
- * {@code http.client.requests}) on Reactor Netty, with a connection pool of
- * {@code max-connections}; calls over it wait, without a thread, for a connection.
+ * {@code http.client.requests}) on Reactor Netty, with a connection pool as large as the
+ * concurrency limit can grow: the {@link UpstreamLimit} its caller waits for bounds the
+ * calls in flight.
  */
 final class WebClientExchange implements AutoCloseable {
 
@@ -33,9 +34,9 @@ final class WebClientExchange implements AutoCloseable {
 	WebClientExchange(WebClient.Builder builder, UpstreamProperties properties) {
 		this.callTimeout = properties.callTimeout();
 		this.connections = ConnectionProvider.builder("timefan-upstream")
-			.maxConnections(properties.maxConnections())
-			// The reactive strategy bounds the calls it starts;
-			// the batch deadline bounds the wait.
+			.maxConnections(properties.concurrencyLimit().max())
+			// The concurrency limit bounds the calls started; the batch deadline bounds
+			// the wait.
 			.pendingAcquireMaxCount(-1)
 			.build();
 		HttpClient http = HttpClient.create(this.connections)

@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that a blocking call cannot hide behind the strategy's own fallback. Failsafe runs it
  * in a JVM of its own: BlockHound's instrumentation cannot be undone.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "timefan.upstream.backoff=5ms", "timefan.upstream.max-connections=16" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "timefan.upstream.backoff=5ms",
+		"timefan.upstream.concurrency-limit.initial=16", "timefan.upstream.concurrency-limit.max=16" })
 class ReactiveNonBlockingIT {
 
 	/** Every blocking call BlockHound saw on a non-blocking thread. */

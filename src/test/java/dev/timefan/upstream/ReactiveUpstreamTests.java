@@ -293,9 +293,11 @@ class ReactiveUpstreamTests {
 	/** Call timeout 2 s, 3 attempts, backoff 100 ms capped at 100 ms. */
 	private ReactiveUpstream upstream(Script script, boolean fallback) {
 		UpstreamProperties properties = new UpstreamProperties(URI.create("http://upstream.invalid/api"), fallback,
-				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(100), Duration.ofMillis(100), 8,
-				Duration.ofSeconds(10), UpstreamProperties.CircuitBreakerSettings.DEFAULTS);
-		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(), this.breaker,
+				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(100), Duration.ofMillis(100),
+				UpstreamProperties.ConcurrencyLimitSettings.DEFAULTS, Duration.ofSeconds(10),
+				UpstreamProperties.CircuitBreakerSettings.DEFAULTS);
+		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(),
+				new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime), this.breaker,
 				this.uses::incrementAndGet, this.retries::incrementAndGet);
 	}
 

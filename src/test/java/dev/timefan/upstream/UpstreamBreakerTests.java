@@ -185,8 +185,7 @@ class UpstreamBreakerTests {
 				arguments("not a time object", UpstreamFailure.notATimeObject("null", new byte[0]),
 						CallVerdict.FAILURE),
 				arguments("wrong zone", UpstreamFailure.wrongZone("Asia/Dhaka", KOLKATA), CallVerdict.FAILURE),
-				arguments("too large", UpstreamFailure.tooLarge(65536), CallVerdict.FAILURE),
-				arguments("no connection free", UpstreamFailure.busy(256), CallVerdict.NONE));
+				arguments("too large", UpstreamFailure.tooLarge(65536), CallVerdict.FAILURE));
 	}
 
 	@ParameterizedTest(name = "{0}: {2}")
@@ -328,10 +327,11 @@ class UpstreamBreakerTests {
 	/** Three attempts, a backoff of 1 ms: retries cost nothing here. */
 	private UpstreamLookup lookup(boolean fallback) {
 		UpstreamProperties properties = new UpstreamProperties(URI.create("http://upstream.invalid/api"), fallback,
-				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(1), 8,
-				Duration.ofHours(1), DEFAULTS);
+				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(1),
+				UpstreamProperties.ConcurrencyLimitSettings.DEFAULTS, Duration.ofHours(1), DEFAULTS);
 		return new UpstreamLookup(this.script, properties, new WorldClock(Clock.systemUTC()),
-				JsonMapper.builder().build(), this.breaker, () -> {
+				JsonMapper.builder().build(), new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime),
+				this.breaker, () -> {
 				}, () -> {
 				});
 	}
@@ -362,7 +362,7 @@ class UpstreamBreakerTests {
 		}
 
 		@Override
-		public Reply call(Zone zone, Deadline deadline) throws UpstreamFailure {
+		public Reply call(Zone zone) throws UpstreamFailure {
 			this.calls.incrementAndGet();
 			return this.call.call();
 		}

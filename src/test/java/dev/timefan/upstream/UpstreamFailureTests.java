@@ -102,8 +102,6 @@ class UpstreamFailureTests {
 		return Stream.of(
 				arguments(UpstreamFailure.timeout(Duration.ofSeconds(2)), "upstream gave no answer within 2000 ms",
 						"no whole answer within 2000 ms"),
-				arguments(UpstreamFailure.busy(256), "no upstream connection came free before the deadline",
-						"all 256 connections stayed busy until the deadline (timefan.upstream.max-connections)"),
 				arguments(UpstreamFailure.unreachable(new ConnectException("connection timed out: " + ADDRESS)),
 						"upstream could not be reached", "java.net.ConnectException: connection timed out: " + ADDRESS),
 				arguments(UpstreamFailure.tooLarge(65536), "upstream answer was too large", "a body over 65536 bytes"),

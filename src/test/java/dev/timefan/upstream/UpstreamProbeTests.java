@@ -55,7 +55,7 @@ class UpstreamProbeTests {
 
 	@Test
 	void probesNothingUntilTheUpstreamIsUsedThenAtOnce() {
-		this.probe = probe(false, (zone, deadline) -> {
+		this.probe = probe(false, (zone) -> {
 			this.calls.incrementAndGet();
 			return UTC;
 		});
@@ -78,7 +78,7 @@ class UpstreamProbeTests {
 
 	@Test
 	void probesFromStartWhenTheUpstreamIsTheDefaultSource() {
-		this.probe = probe(true, (zone, deadline) -> {
+		this.probe = probe(true, (zone) -> {
 			assertThat(zone.name()).isEqualTo("Etc/UTC");
 			this.calls.incrementAndGet();
 			return UTC;
@@ -91,7 +91,7 @@ class UpstreamProbeTests {
 
 	@Test
 	void failedProbeIsDegradedInTheCallersTerms() {
-		this.probe = probe(false, (zone, deadline) -> new Reply(503, null,
+		this.probe = probe(false, (zone) -> new Reply(503, null,
 				"{\"error\":\"db-7.internal:5432 is down\"}".getBytes(StandardCharsets.UTF_8)));
 		this.probe.probe();
 		Health health = health();
@@ -103,7 +103,7 @@ class UpstreamProbeTests {
 
 	@Test
 	void openCircuitBreakerIsDegradedWhateverTheProbeSays() {
-		this.probe = probe(false, (zone, deadline) -> UTC);
+		this.probe = probe(false, (zone) -> UTC);
 		this.probe.probe();
 		assertThat(health().getStatus()).isEqualTo(Status.UP);
 
@@ -127,7 +127,7 @@ class UpstreamProbeTests {
 
 	@Test
 	void circuitBreakerRatesShowOnceItHasEnoughCalls() {
-		this.probe = probe(false, (zone, deadline) -> UTC);
+		this.probe = probe(false, (zone) -> UTC);
 		for (int i = 0; i < UpstreamProperties.CircuitBreakerSettings.DEFAULTS.minimumNumberOfCalls(); i++) {
 			this.breaker.record(CATALOG.find("Etc/UTC"), 1, (i % 4 == 0) ? 2_000_000_000L : 1_000_000L,
 					(i % 5 == 0) ? CallVerdict.FAILURE : CallVerdict.SUCCESS);
@@ -141,7 +141,7 @@ class UpstreamProbeTests {
 
 	@Test
 	void probeThatThrowsAnythingRecordsABrokenConnection() {
-		this.probe = probe(false, (zone, deadline) -> {
+		this.probe = probe(false, (zone) -> {
 			throw new IllegalStateException("pool shut down at 10.0.0.7:8081");
 		});
 		this.probe.probe();
@@ -152,7 +152,7 @@ class UpstreamProbeTests {
 	@Test
 	void upstreamThatAnswersAgainIsUpAgain() {
 		AtomicBoolean failing = new AtomicBoolean(true);
-		this.probe = probe(false, (zone, deadline) -> {
+		this.probe = probe(false, (zone) -> {
 			if (failing.get()) {
 				throw UpstreamFailure.timeout(Duration.ofSeconds(2));
 			}
@@ -170,7 +170,7 @@ class UpstreamProbeTests {
 	void stopInterruptsTheProbeInFlight() {
 		CountDownLatch calling = new CountDownLatch(1);
 		AtomicBoolean interrupted = new AtomicBoolean();
-		this.probe = probe(true, (zone, deadline) -> {
+		this.probe = probe(true, (zone) -> {
 			calling.countDown();
 			try {
 				new CountDownLatch(1).await();
@@ -202,7 +202,8 @@ class UpstreamProbeTests {
 	/** Probes every hour: a test sees one probe unless it calls {@code probe()}. */
 	private static UpstreamProperties properties() {
 		return new UpstreamProperties(URI.create("http://upstream.invalid/api"), true, Duration.ofSeconds(1),
-				Duration.ofSeconds(2), 3, Duration.ofMillis(50), Duration.ofSeconds(1), 8, Duration.ofHours(1),
+				Duration.ofSeconds(2), 3, Duration.ofMillis(50), Duration.ofSeconds(1),
+				UpstreamProperties.ConcurrencyLimitSettings.DEFAULTS, Duration.ofHours(1),
 				UpstreamProperties.CircuitBreakerSettings.DEFAULTS);
 	}
 
