@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -62,11 +64,14 @@ class PrometheusScrapeIntegrationTests {
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-	/** Per strategy: a single lookup, a path batch, a query batch and a body batch. */
-	private static final int SUCCESSFUL_BATCHES = 4;
+	/** Per strategy: single lookups, each a batch of one. */
+	private static final int WARM_SINGLES = 10;
 
-	/** Per strategy: the zones of the successful batches (1 + 2 + 2 + 2). */
-	private static final int SUCCESSFUL_LOOKUPS = 7;
+	/** Per strategy: the single lookups, a path batch, a query batch and a body batch. */
+	private static final int SUCCESSFUL_BATCHES = WARM_SINGLES + 3;
+
+	/** Per strategy: the zones of the successful batches (singles + 2 + 2 + 2). */
+	private static final int SUCCESSFUL_LOOKUPS = WARM_SINGLES + 6;
 
 	@TempDir
 	static Path work;
@@ -258,6 +263,45 @@ class PrometheusScrapeIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "threads", "virtual" })
+	void resolvesLocalLookupsAndBatchesBelowAMillisecond(String strategy) {
+		eventually(() -> {
+			// 250 ns to 25 s and 10 µs to 25 s, three per decade (FanoutMetrics).
+			NavigableMap<Double, Double> lookups = buckets(
+					"timefan_lookup_seconds_bucket{strategy=\"" + strategy + "\",source=\"local\",status=\"200\"}");
+			assertSpreadOverBuckets(lookups, 25, 2.5e-7);
+			assertThat(lookups.headMap(1e-3).values()).as("%s", lookups)
+				.anySatisfy((count) -> assertThat(count).isPositive());
+			// A batch's time on a busy test machine varies too much to say where it
+			// lands.
+			assertSpreadOverBuckets(buckets(
+					"timefan_batch_seconds_bucket{strategy=\"" + strategy + "\",source=\"local\",outcome=\"success\"}"),
+					20, 1e-5);
+		});
+	}
+
+	/**
+	 * Asserts a histogram has its finite buckets from {@code first} on, and that not
+	 * every sample fell in the first.
+	 */
+	private static void assertSpreadOverBuckets(NavigableMap<Double, Double> buckets, int finite, double first) {
+		assertThat(buckets.headMap(Double.POSITIVE_INFINITY)).hasSize(finite);
+		assertThat(buckets.firstKey()).isEqualTo(first);
+		assertThat(buckets.firstEntry().getValue()).as("%s", buckets).isLessThan(buckets.lastEntry().getValue());
+	}
+
+	/** A histogram's cumulative bucket counts by upper bound, +Inf last. */
+	private NavigableMap<Double, Double> buckets(String selector) {
+		NavigableMap<Double, Double> buckets = new TreeMap<>();
+		for (JsonNode sample : query(selector)) {
+			String le = sample.get("metric").get("le").stringValue();
+			buckets.put("+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
+					Double.parseDouble(sample.get("value").get(1).stringValue()));
+		}
+		return buckets;
+	}
+
 	@Test
 	void tagsServerRequestsWithUriTemplatesNeverWithZones() {
 		eventually(() -> {
@@ -290,7 +334,10 @@ class PrometheusScrapeIntegrationTests {
 	}
 
 	private void makeTraffic(String strategy) {
-		assertOk(this.client.get().uri("/{strategy}/time/Asia/Kolkata", strategy).exchange());
+		// Batches of one, so that some run once the code is warm.
+		for (int i = 0; i < WARM_SINGLES; i++) {
+			assertOk(this.client.get().uri("/{strategy}/time/Asia/Kolkata", strategy).exchange());
+		}
 		assertOk(this.client.get().uri("/{strategy}/time/Asia/Kolkata,Dhaka", strategy).exchange());
 		assertOk(this.client.get()
 			.uri("/{strategy}/time?zones={zones}", strategy, "Asia/Kolkata,Europe/Paris")

@@ -19,6 +19,11 @@ public enum Source {
 	FALLBACK;
 
 	/**
+	 * Lower-cased once: it tags a meter per item and names the source in every answer.
+	 */
+	private final String wireName = name().toLowerCase(Locale.ROOT);
+
+	/**
 	 * The source a request names, case-insensitively; {@code fallback} is an answer, not
 	 * a request.
 	 * @param value the request's {@code source} parameter
@@ -36,7 +41,7 @@ public enum Source {
 
 	@JsonValue
 	public String wireName() {
-		return name().toLowerCase(Locale.ROOT);
+		return this.wireName;
 	}
 
 }
