@@ -49,7 +49,8 @@ class UpstreamConfiguration {
 	 */
 	@Bean
 	UpstreamLimit upstreamLimit(UpstreamProperties properties, MeterRegistry registry) {
-		UpstreamLimit limit = new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime);
+		UpstreamLimit limit = new UpstreamLimit(properties.concurrencyLimit(), properties.callTimeout(),
+				System::nanoTime);
 		Gauge.builder("timefan.upstream.limit", limit, UpstreamLimit::limit)
 			.description("Upstream calls the adaptive concurrency limit lets this process have in flight at once")
 			.baseUnit("calls")

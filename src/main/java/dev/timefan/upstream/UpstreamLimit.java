@@ -1,5 +1,6 @@
 package dev.timefan.upstream;
 
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,12 +22,12 @@ import reactor.core.publisher.Mono;
  * How many calls this process has in flight to the upstream at once: an adaptive limit
  * (Netflix's concurrency-limits, additive increase and multiplicative decrease) shared by
  * every strategy of the process. It starts high enough for a whole batch to leave at
- * once; each call the upstream fails (no connection, no answer in time, 5xx, 429: what
- * the circuit breaker counts as a failure) cuts it by the backoff ratio, and each answer
- * while at least half of it is in use raises it by one, up to its maximum. A call over
- * the limit waits, first come first served, for one in flight to end: on its thread for
- * the blocking clients ({@link #acquire(long)}), without a thread for the reactive one
- * ({@link #acquireLater()}).
+ * once; each call the upstream fails (no connection, no answer within the call timeout,
+ * 5xx, 429: what the circuit breaker counts as a failure) cuts it by the backoff ratio,
+ * and each answer while at least half of it is in use raises it by one, up to its
+ * maximum. A call over the limit waits, first come first served, for one in flight to
+ * end: on its thread for the blocking clients ({@link #acquire(long)}), without a thread
+ * for the reactive one ({@link #acquireLater()}).
  */
 final class UpstreamLimit {
 
@@ -38,7 +39,14 @@ final class UpstreamLimit {
 
 	private final AtomicInteger draining = new AtomicInteger();
 
-	UpstreamLimit(ConcurrencyLimitSettings settings, LongSupplier nanoClock) {
+	/**
+	 * A limit.
+	 * @param settings its bounds and backoff
+	 * @param callTimeout how long a call may take: the algorithm asks for a time past
+	 * which a call counts as failed, and a call not answered within this one has failed
+	 * @param nanoClock the clock calls are timed by
+	 */
+	UpstreamLimit(ConcurrencyLimitSettings settings, Duration callTimeout, LongSupplier nanoClock) {
 		this.limiter = SimpleLimiter.newBuilder()
 			.named("upstream")
 			.nanoClock(nanoClock)
@@ -47,7 +55,7 @@ final class UpstreamLimit {
 				.minLimit(settings.min())
 				.maxLimit(settings.max())
 				.backoffRatio(settings.backoffRatio())
-				.timeout(settings.slowCallThreshold().toNanos(), TimeUnit.NANOSECONDS)
+				.timeout(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
 				.build())
 			.build();
 	}

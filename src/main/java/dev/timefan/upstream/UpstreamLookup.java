@@ -117,7 +117,8 @@ public final class UpstreamLookup implements ZoneLookup {
 
 		};
 		return new UpstreamLookup(properties, clock, client,
-				new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime), UNGUARDED, () -> {
+				new UpstreamLimit(properties.concurrencyLimit(), properties.callTimeout(), System::nanoTime), UNGUARDED,
+				() -> {
 				}, onRetry);
 	}
 

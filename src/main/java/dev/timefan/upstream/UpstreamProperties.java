@@ -71,31 +71,27 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 	 * The upstream's adaptive concurrency limit, one per process (the service, each
 	 * worker process): additive increase, multiplicative decrease. It starts at
 	 * {@code initial}; each call the upstream fails (no connection, no answer within the
-	 * call timeout, 5xx, 429: a failure to the circuit breaker) or that took longer than
-	 * {@code slow-call-threshold} multiplies it by {@code backoff-ratio}, and each other
-	 * answer while at least half of it is in use adds one, always between {@code min} and
-	 * {@code max}. Calls over it wait, first come first served, until the batch deadline.
-	 * {@code min = initial = max} makes it a fixed limit. Worker processes share it: each
-	 * gets its part of every bound.
+	 * call timeout, 5xx, 429: a failure to the circuit breaker) multiplies it by
+	 * {@code backoff-ratio}, and each other answer while at least half of it is in use
+	 * adds one, always between {@code min} and {@code max}. Slow answers do not cut it: a
+	 * whole batch sent at once makes each of its calls about as slow as the batch, on the
+	 * caller's side. Calls over it wait, first come first served, until the batch
+	 * deadline. {@code min = initial = max} makes it a fixed limit. Worker processes
+	 * share it: each gets its part of every bound.
 	 *
 	 * @param initial the limit at start-up, and again after a restart; the default lets a
 	 * batch of {@code timefan.batch.max-size} leave at once
 	 * @param min the lowest it backs off to
 	 * @param max the highest it grows to
-	 * @param backoffRatio what each failed or slow call multiplies it by, from 0.5 to
-	 * below 1
-	 * @param slowCallThreshold a call that takes longer counts as a failure to the limit,
-	 * as an upstream slowing down under load
+	 * @param backoffRatio what each failed call multiplies it by, from 0.5 to below 1
 	 */
 	public record ConcurrencyLimitSettings(@DefaultValue("1000") int initial, @DefaultValue("10") int min,
-			@DefaultValue("1000") int max, @DefaultValue("0.9") double backoffRatio,
-			@DefaultValue("1500ms") Duration slowCallThreshold) {
+			@DefaultValue("1000") int max, @DefaultValue("0.9") double backoffRatio) {
 
 		static final String PREFIX = UpstreamProperties.PREFIX + ".concurrency-limit";
 
 		/** The defaults, as bound from no property at all. */
-		public static final ConcurrencyLimitSettings DEFAULTS = new ConcurrencyLimitSettings(1000, 10, 1000, 0.9,
-				Duration.ofMillis(1500));
+		public static final ConcurrencyLimitSettings DEFAULTS = new ConcurrencyLimitSettings(1000, 10, 1000, 0.9);
 
 		public ConcurrencyLimitSettings {
 			if (min < 1) {
@@ -109,10 +105,6 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 				throw new IllegalArgumentException(
 						PREFIX + ".backoff-ratio must be at least 0.5 and below 1, not " + backoffRatio);
 			}
-			if (slowCallThreshold.isNegative() || slowCallThreshold.isZero()) {
-				throw new IllegalArgumentException(
-						PREFIX + ".slow-call-threshold must be positive, not " + slowCallThreshold);
-			}
 		}
 
 		/**
@@ -122,7 +114,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 		 */
 		ConcurrencyLimitSettings share(int processes) {
 			return new ConcurrencyLimitSettings(part(this.initial, processes), part(this.min, processes),
-					part(this.max, processes), this.backoffRatio, this.slowCallThreshold);
+					part(this.max, processes), this.backoffRatio);
 		}
 
 		private static int part(int bound, int processes) {
@@ -217,8 +209,7 @@ public record UpstreamProperties(@DefaultValue("http://worldtimeapi.org/api") UR
 				option("max-attempts", this.maxAttempts), option("backoff", this.backoff),
 				option("max-backoff", this.maxBackoff), option("concurrency-limit.initial", limit.initial()),
 				option("concurrency-limit.min", limit.min()), option("concurrency-limit.max", limit.max()),
-				option("concurrency-limit.backoff-ratio", limit.backoffRatio()),
-				option("concurrency-limit.slow-call-threshold", limit.slowCallThreshold()));
+				option("concurrency-limit.backoff-ratio", limit.backoffRatio()));
 	}
 
 	/**

@@ -297,8 +297,8 @@ class ReactiveUpstreamTests {
 				UpstreamProperties.ConcurrencyLimitSettings.DEFAULTS, Duration.ofSeconds(10),
 				UpstreamProperties.CircuitBreakerSettings.DEFAULTS);
 		return new ReactiveUpstream(script, properties, LOCAL, JsonMapper.builder().build(),
-				new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime), this.breaker,
-				this.uses::incrementAndGet, this.retries::incrementAndGet);
+				new UpstreamLimit(properties.concurrencyLimit(), properties.callTimeout(), System::nanoTime),
+				this.breaker, this.uses::incrementAndGet, this.retries::incrementAndGet);
 	}
 
 	/** A deadline that no virtual wait reaches: it runs on the real clock. */

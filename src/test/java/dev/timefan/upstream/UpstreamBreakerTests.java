@@ -330,7 +330,8 @@ class UpstreamBreakerTests {
 				Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(1),
 				UpstreamProperties.ConcurrencyLimitSettings.DEFAULTS, Duration.ofHours(1), DEFAULTS);
 		return new UpstreamLookup(this.script, properties, new WorldClock(Clock.systemUTC()),
-				JsonMapper.builder().build(), new UpstreamLimit(properties.concurrencyLimit(), System::nanoTime),
+				JsonMapper.builder().build(),
+				new UpstreamLimit(properties.concurrencyLimit(), properties.callTimeout(), System::nanoTime),
 				this.breaker, () -> {
 				}, () -> {
 				});

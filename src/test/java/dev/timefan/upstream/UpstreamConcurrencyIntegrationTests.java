@@ -47,14 +47,13 @@ import static org.awaitility.Awaitility.await;
  * until the test lets it go sees all of a 600-zone batch in flight together through
  * {@code virtual}, {@code reactive} and two worker processes, where the fixed caps of
  * before (256 connections, 256 reactive calls a batch) let at most 256 out.
- * {@code threads} sends as many as its pool has threads, and never more. A held call is a
- * slow one, and 600 connections at once may take a loaded machine longer than the default
- * connect timeout: either would cut the limit, which held calls would never let grow
- * back. Here no call is slow before five minutes, and connecting may take 30 s.
+ * {@code threads} sends as many as its pool has threads, and never more. 600 connections
+ * at once may take a loaded machine longer than the default connect timeout, which would
+ * cut the limit, and held calls would never let it grow back: here connecting may take 30
+ * s, and a call 60 s.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "timefan.processes.workers=2", "timefan.upstream.call-timeout=60s", "timefan.batch.timeout=60s",
-				"timefan.upstream.concurrency-limit.slow-call-threshold=5m", "timefan.upstream.connect-timeout=30s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "timefan.processes.workers=2",
+		"timefan.upstream.call-timeout=60s", "timefan.batch.timeout=60s", "timefan.upstream.connect-timeout=30s" })
 class UpstreamConcurrencyIntegrationTests {
 
 	private static final int BATCH = 600;

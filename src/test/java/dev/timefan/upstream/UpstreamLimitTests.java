@@ -74,12 +74,16 @@ class UpstreamLimitTests {
 	}
 
 	@Test
-	void aSlowAnswerCountsAsAFailure() throws InterruptedException {
+	void aSlowAnswerWithinTheCallTimeoutIsAnAnswer() throws InterruptedException {
 		UpstreamLimit limit = limit(100, 10, 100);
 		UpstreamLimit.Permit permit = limit.acquire(0);
-		this.nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		this.nanos.addAndGet(Duration.ofMillis(1900).toNanos());
 		permit.release(CallVerdict.SUCCESS);
-		assertThat(limit.limit()).isEqualTo(90);
+		assertThat(limit.limit()).isEqualTo(100);
+		UpstreamLimit.Permit late = limit.acquire(0);
+		this.nanos.addAndGet(Duration.ofMillis(2100).toNanos());
+		late.release(CallVerdict.SUCCESS);
+		assertThat(limit.limit()).as("an answer past the call timeout is a failure").isEqualTo(90);
 	}
 
 	@Test
@@ -182,8 +186,7 @@ class UpstreamLimitTests {
 			""")
 	void workerProcessesShareEveryBound(int initial, int min, int max, int workers, int shareInitial, int shareMin,
 			int shareMax) {
-		ConcurrencyLimitSettings share = new ConcurrencyLimitSettings(initial, min, max, 0.9, Duration.ofSeconds(1))
-			.share(workers);
+		ConcurrencyLimitSettings share = new ConcurrencyLimitSettings(initial, min, max, 0.9).share(workers);
 		assertThat(share.initial()).isEqualTo(shareInitial);
 		assertThat(share.min()).isEqualTo(shareMin);
 		assertThat(share.max()).isEqualTo(shareMax);
@@ -199,12 +202,12 @@ class UpstreamLimitTests {
 			""")
 	void badSettingsStopStartUpSayingWhich(int initial, int min, int max, double backoffRatio, String message) {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new ConcurrencyLimitSettings(initial, min, max, backoffRatio, Duration.ofSeconds(1)))
+			.isThrownBy(() -> new ConcurrencyLimitSettings(initial, min, max, backoffRatio))
 			.withMessage(message);
 	}
 
 	private UpstreamLimit limit(int initial, int min, int max) {
-		return new UpstreamLimit(new ConcurrencyLimitSettings(initial, min, max, 0.9, Duration.ofMillis(1500)),
+		return new UpstreamLimit(new ConcurrencyLimitSettings(initial, min, max, 0.9), Duration.ofSeconds(2),
 				this.nanos::get);
 	}
 
