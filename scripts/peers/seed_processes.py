@@ -10,6 +10,8 @@ os.cpu_count() (2 on 2 cores; Python 3.13 and later take os.process_cpu_count())
 `with`, as the seed does, so each run includes starting (fork, Python 3.11's default on Linux) and joining
 the worker processes; pool.map with its default chunksize of 1, one round trip through the pool's queues
 per zone. Each worker returns the datetime string, or a Failure, as the seed's get_time returns a string.
+With --clients C (peerlib), the throughput window runs C Python threads in this process, each running the
+seed's batch (its own ProcessPoolExecutor, forked per batch) after another: 2 C worker processes at once.
 
 HTTP library: requests, from Debian (apt-get install python3-requests), so run this with /usr/bin/python3:
 

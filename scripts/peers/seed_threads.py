@@ -11,7 +11,9 @@ default max_workers, min(32, os.cpu_count() + 4) since Python 3.8 (6 on 2 cores)
 continents and cities. Changed: the base URL is an argument, not http://worldtimeapi.org/api; zones of
 one segment (UTC, GB) or three (America/Argentina/Buenos_Aires) are split at the first '/', and a
 one-segment zone gets no trailing '/'; and each answer is checked (200 and a time object) and a failure
-is returned, not raised, so one bad answer counts as failed instead of ending the batch.
+is returned, not raised, so one bad answer counts as failed instead of ending the batch. With --clients C
+(peerlib), the throughput window runs C Python threads in this process, each running the seed's batch (its
+own ThreadPoolExecutor) after another.
 
 HTTP library: requests, from Debian (apt-get install python3-requests: 2.28.1 on bookworm), so run this
 with Debian's /usr/bin/python3, e.g.

@@ -7,8 +7,8 @@
 //   node scripts/peers/slow_upstream.mjs PORT LATENCY_MS TARGET_ORIGIN
 //   node scripts/peers/slow_upstream.mjs 18482 50 http://127.0.0.1:18481    # then use http://127.0.0.1:18482/api
 //
-// scripts/bench-upstream --upstream node uses it in front of a timefan at 0 ms, for a timefan jar without
-// timefan.emulation.latency, or to check a figure against an upstream that is not a JVM. It listens on
+// scripts/bench-race --upstream node uses it in front of a timefan at 0 ms, to check a figure against an
+// upstream that is not a JVM. It listens on
 // 127.0.0.1 only, with a backlog of 4096 connections; GET only (anything else: 405); a failure to reach
 // TARGET answers 502.
 import http from 'node:http';

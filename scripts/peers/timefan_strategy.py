@@ -1,79 +1,102 @@
 #!/usr/bin/python3
-"""Not a peer: times one of timefan's own strategies the way the peers time themselves.
+"""Not a peer: times one of timefan's own strategies the way the peers time themselves (peerlib).
 
-Each run POSTs the whole batch, a JSON array of the zone names, to {service}/{strategy}/time?source=upstream
-(standard library only, a new connection per run) and times it from sending the request to the last byte
-of the answer. Warm-up runs (--warmup, default 1) are numbered up to 0 and say "warmup": true. Each run
-prints the peers' JSON line (scripts/peers/peerlib.py) with two more keys: "not_upstream", the items that
-answered 200 but not from the upstream (source "fallback": the service could not reach its upstream and
-the local tz database answered), and "service_ms", the batch result's own elapsed_ms (the fan-out inside
-the service, without HTTP and JSON). An item counts as ok when its status is 200, its source is
-"upstream" and it holds a time object.
+Each batch POSTs the whole batch, a JSON array of the zone names, to {service}/{strategy}/time?source=upstream
+over a kept-alive connection (standard library only, http.client, one connection per client thread) and
+is timed from sending the request to the last byte of the answer. The lines are the peers' (see
+peerlib.py), a batch's with one more key, "service_ms", the batch result's own elapsed_ms (the fan-out
+inside the service, without HTTP and JSON). An item counts as ok when its status is 200, its source is
+"upstream" and it holds a time object; an item answered 200 but from elsewhere (source "fallback": the
+service could not reach its upstream and the local tz database answered) counts as "not_upstream". An
+answer other than 200 (503 when the service sheds the batch) counts every item of the batch as failed.
+With --clients, the throughput window's clients are threads, each with its own connection.
 
-If the service answers anything but 200 (a jar older than the upstream source answers 400, "source
-'upstream' is not available in this version") it says so on stderr and exits 3: never a silent row.
+CPU time and memory are the service's, not this program's: --pid names the service's process, and the
+figures are those of its tree (the service and its worker JVMs; peerlib.Meter). Without --pid they are
+this program's own.
 
-    /usr/bin/python3 scripts/peers/timefan_strategy.py http://127.0.0.1:18483 threads zones.txt 7
+    /usr/bin/python3 scripts/peers/timefan_strategy.py http://127.0.0.1:18483 threads zones.txt 7 --pid 1234
 """
 
 import argparse
+import http.client
 import json
-import sys
-import time
-import urllib.error
-import urllib.request
+import threading
+import urllib.parse
 
 import peerlib
 
 
-def post(url, body):
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            answer = response.read()
-    except urllib.error.HTTPError as error:
-        detail = error.read().decode("utf-8", "replace")
+class Client:
+    """POSTs batches to one strategy, over one kept-alive connection per thread."""
+
+    def __init__(self, service, strategy):
+        url = urllib.parse.urlsplit(service)
+        self.host, self.port = url.hostname, url.port or 80
+        self.path = "{}/{}/time?source=upstream".format(url.path.rstrip("/"), strategy)
+        self.local = threading.local()
+
+    def post(self, body):
+        for attempt in (1, 2):  # once more on a fresh connection if the kept-alive one was closed
+            connection = getattr(self.local, "connection", None)
+            if connection is None:
+                connection = self.local.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            try:
+                connection.request("POST", self.path, body, {"Content-Type": "application/json"})
+                response = connection.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, OSError):
+                connection.close()
+                self.local.connection = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def batch(self, zones):
+        body = json.dumps(zones).encode()
         try:
-            detail = json.loads(detail).get("detail", detail)
-        except ValueError:
-            pass
-        print("timefan_strategy: POST {} answered {}: {}".format(url, error.code, detail), file=sys.stderr)
-        sys.exit(3)
-    return (time.perf_counter() - start) * 1000, json.loads(answer)
+            status, answer = self.post(body)
+        except (http.client.HTTPException, OSError) as error:
+            return peerlib.Results([peerlib.Failure(zone, "{}: {}".format(type(error).__name__, error))
+                                    for zone in zones])
+        if status != 200:
+            detail = answer.decode("utf-8", "replace")
+            try:
+                detail = json.loads(detail).get("detail", detail)
+            except (ValueError, AttributeError):
+                pass
+            reason = "HTTP {}: {}".format(status, str(detail)[:200])
+            return peerlib.Results([peerlib.Failure(zone, reason) for zone in zones])
+        result = json.loads(answer)
+        items = result["results"]
+        results = [item_result(item) for item in items]
+        if len(items) != len(zones):
+            results += [peerlib.Failure("?", "{} items for {} zones".format(len(items), len(zones)))] * max(
+                0, len(zones) - len(items))
+        return peerlib.Results(results, service_ms=result.get("elapsed_ms"))
+
+
+def item_result(item):
+    zone = item.get("zone") or "?"
+    if item.get("status") != 200:
+        return peerlib.Failure(zone, "item status {}: {}".format(item.get("status"), item.get("error")))
+    if item.get("source") != "upstream":
+        return peerlib.Failure(zone, "source {}: {}".format(item.get("source"), item.get("error")), kind="not_upstream")
+    if not (isinstance(item.get("time"), dict) and peerlib.TIME_KEYS <= item["time"].keys()):
+        return peerlib.Failure(zone, "not a time object: " + json.dumps(item)[:300])
+    return item["time"]["datetime"]
 
 
 def main():
     parser = argparse.ArgumentParser(description="Times POST /{strategy}/time?source=upstream.")
     parser.add_argument("service", help="the timefan's base URL, e.g. http://127.0.0.1:18483")
     parser.add_argument("strategy", help="threads, virtual, processes or reactive")
-    parser.add_argument("zones", help="a file of zone names, one a line")
-    parser.add_argument("runs", nargs="?", type=int, default=7, help="measured runs after the warm-up (default 7)")
-    parser.add_argument("--warmup", type=int, default=1, help="warm-up runs before them (default 1)")
+    peerlib.add_arguments(parser)
+    parser.add_argument("--pid", type=int, help="the service's pid: its process tree's CPU time and memory are measured")
     args = parser.parse_args()
-    with open(args.zones, encoding="utf-8") as names:
-        zones = [name.strip() for name in names if name.strip()]
-    url = "{}/{}/time?source=upstream".format(args.service.rstrip("/"), args.strategy)
-    body = json.dumps(zones).encode()
-    for run_number in range(1 - args.warmup, args.runs + 1):
-        elapsed_ms, result = post(url, body)
-        items = result["results"]
-        failed = [item for item in items if item.get("status") != 200]
-        not_upstream = [item for item in items if item.get("status") == 200 and item.get("source") != "upstream"]
-        broken = [item for item in items if item.get("status") == 200 and item.get("source") == "upstream"
-                  and not (isinstance(item.get("time"), dict) and peerlib.TIME_KEYS <= item["time"].keys())]
-        print(json.dumps({"contender": args.strategy, "zones": len(zones), "run": run_number,
-                          "warmup": run_number <= 0, "elapsed_ms": round(elapsed_ms, 1),
-                          "ok": len(items) - len(failed) - len(not_upstream) - len(broken),
-                          "failed": len(failed) + len(broken), "not_upstream": len(not_upstream),
-                          "service_ms": result.get("elapsed_ms")}), flush=True)
-        if len(items) != len(zones):
-            print("{} run {}: {} items for {} zones".format(args.strategy, run_number, len(items), len(zones)),
-                  file=sys.stderr)
-        for label, examples in (("failed", failed + broken), ("not from the upstream", not_upstream)):
-            if examples:
-                print("{} run {}: {} items {}, e.g. {}".format(args.strategy, run_number, len(examples), label,
-                      json.dumps(examples[0])[:300]), file=sys.stderr)
+    args.zones = peerlib.read_zones(parser, args.zones)
+    client = Client(args.service, args.strategy)
+    peerlib.run(args.strategy, args, client.batch, root=args.pid)
 
 
 if __name__ == "__main__":
