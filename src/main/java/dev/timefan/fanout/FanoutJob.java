@@ -55,6 +55,14 @@ public record FanoutJob(String strategy, List<Zone> zones, Source source, String
 	}
 
 	/**
+	 * Whether every lookup of this job answers from memory without waiting.
+	 * @return whether its lookup is {@linkplain ZoneLookup#inMemory() in memory}
+	 */
+	public boolean inMemory() {
+		return this.lookup.inMemory();
+	}
+
+	/**
 	 * The failure boundary of the fan-out: what an item comes to when its lookup failed
 	 * in a way nothing foresaw.
 	 * @param cause what was thrown

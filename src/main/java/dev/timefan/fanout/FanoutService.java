@@ -85,8 +85,7 @@ public class FanoutService {
 			metrics.admission(admission);
 		}
 		this.lookups = new EnumMap<>(Source.class);
-		this.lookups.put(Source.LOCAL,
-				(zone, clientIp, deadline) -> Outcome.answered(Source.LOCAL, clock.now(zone, clientIp), 0));
+		this.lookups.put(Source.LOCAL, new LocalLookup(clock));
 		sources.forEach((source) -> this.lookups.put(source.source(), source.lookup()));
 		this.defaultSource = Source.requested(properties.source());
 	}

@@ -19,4 +19,15 @@ public interface ZoneLookup {
 	 */
 	Outcome lookup(Zone zone, String clientIp, Deadline deadline);
 
+	/**
+	 * Whether a lookup answers from memory in about a microsecond and never waits (for
+	 * I/O, a lock or a thread): then {@link ExecutorFanout} answers a small job in the
+	 * caller's thread and cuts a large one into a few slices, rather than handing each
+	 * zone to a thread of its own, a hand-off that costs more than the lookup.
+	 * @return false unless the lookup is known never to wait
+	 */
+	default boolean inMemory() {
+		return false;
+	}
+
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -221,6 +222,16 @@ class FanoutEndpointsIntegrationTests {
 	void explicitLocalSourceAnswersLikeTheDefault(String strategy) {
 		assertTimeObject(get(path(strategy, "/time/Asia/Kolkata?source=local")), KOLKATA);
 		assertTimeObject(get(path(strategy, "/time/Asia/Kolkata?source=LOCAL")), KOLKATA);
+	}
+
+	@ParameterizedTest(name = "strategy \"{0}\"")
+	@ValueSource(strings = { "threads", "virtual", "processes", "" })
+	void aBlockingStrategyWritesATimeObjectWithItsLengthNotChunked(String strategy) throws Exception {
+		Reply reply = send(HttpRequest.newBuilder(uri(path(strategy, "/time/Asia/Kolkata"))).build());
+
+		assertTimeObject(reply, KOLKATA);
+		assertThat(reply.headers().get(HttpHeaders.TRANSFER_ENCODING)).isNull();
+		assertThat(reply.headers().getContentLength()).isEqualTo(reply.body().getBytes(StandardCharsets.UTF_8).length);
 	}
 
 	// Batches
