@@ -220,21 +220,31 @@ record Race(List<About> about, int latencyMs, List<Cell> cells, List<Lookup> loo
 	 *
 	 * @param label a short name
 	 * @param path the URL's path
-	 * @param requestsPerSecond wrk's requests/s
+	 * @param answersPerSecond wrk's requests/s: every answer, whatever its status
+	 * @param okPerSecond the 2xx answers per second, if known
 	 * @param p50Ms the median latency
 	 * @param p99Ms the 99th percentile latency
 	 * @param non2xx answers other than 2xx or 3xx
 	 * @param socketErrors connect, read, write and timeout errors
 	 * @param skipped why it was not measured, if it was not
 	 */
-	record Lookup(String label, String path, @Nullable Double requestsPerSecond, @Nullable Double p50Ms,
-			@Nullable Double p99Ms, long non2xx, long socketErrors, @Nullable String skipped) {
+	record Lookup(String label, String path, @Nullable Double answersPerSecond, @Nullable Double okPerSecond,
+			@Nullable Double p50Ms, @Nullable Double p99Ms, long non2xx, long socketErrors, @Nullable String skipped) {
 
 		static Lookup of(JsonNode record) {
 			return new Lookup(record.path("label").asString(), record.path("path").asString(), number(record, "rps"),
-					number(record, "p50_ms"), number(record, "p99_ms"), record.path("non_2xx").asLong(0),
-					record.path("socket_errors").asLong(0),
+					number(record, "ok_rps"), number(record, "p50_ms"), number(record, "p99_ms"),
+					record.path("non_2xx").asLong(0), record.path("socket_errors").asLong(0),
 					record.hasNonNull("skipped") ? record.path("skipped").asString() : null);
+		}
+
+		/**
+		 * The rate the tables and charts show: 2xx answers per second, or every answer's
+		 * where the 2xx rate was not recorded.
+		 * @return a rate, or {@code null} if not measured
+		 */
+		@Nullable Double requestsPerSecond() {
+			return (this.okPerSecond != null) ? this.okPerSecond : this.answersPerSecond;
 		}
 
 	}

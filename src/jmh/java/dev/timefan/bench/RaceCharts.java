@@ -29,6 +29,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -101,7 +102,7 @@ final class RaceCharts {
 				written.add(new String[] { "race-cpu.png", title });
 			}
 		}
-		String title = "Single lookups over HTTP, wrk -t2 -c64: requests per second";
+		String title = "Single lookups over HTTP, wrk -t2 -c64: 2xx answers per second";
 		if (lookups(race, "race-lookups.png", title)) {
 			written.add(new String[] { "race-lookups.png", title });
 		}
@@ -111,12 +112,16 @@ final class RaceCharts {
 	private boolean latency(Race race, String phase, String file, String title) throws IOException {
 		XYSeriesCollection dataset = new XYSeriesCollection();
 		List<String> contenders = new ArrayList<>();
+		boolean leftOut = false;
 		for (String contender : race.contenders()) {
 			XYSeries series = new XYSeries(contender);
 			for (int size : race.sizes()) {
 				Cell cell = race.cell(phase, contender, size);
 				Double p50 = (cell != null) ? cell.p50() : null;
-				if (p50 != null && p50 > 0) {
+				if (cell != null && cell.timedNotOk() > 0) {
+					leftOut = true;
+				}
+				else if (p50 != null && p50 > 0) {
 					series.add(size, p50);
 				}
 			}
@@ -142,6 +147,7 @@ final class RaceCharts {
 		}
 		plot.setRenderer(renderer);
 		style(chart);
+		noteLeftOut(chart, leftOut);
 		save(chart, file);
 		return true;
 	}
@@ -149,13 +155,17 @@ final class RaceCharts {
 	private boolean bars(Race race, int size, String file, String title, String axis,
 			Function<Window, @Nullable Double> figure) throws IOException {
 		DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+		boolean leftOut = false;
 		for (String phase : race.phases()) {
 			String series = "L".equals(phase) ? "L = " + race.latencyMs() + " ms" : "T0 (0 ms)";
 			for (String contender : race.contenders()) {
 				Cell cell = race.cell(phase, contender, size);
 				Window window = (cell != null) ? cell.throughput() : null;
 				Double value = (window != null) ? figure.apply(window) : null;
-				if (value != null) {
+				if (window != null && window.failed() + window.notUpstream() > 0) {
+					leftOut = true;
+				}
+				else if (value != null) {
 					dataset.addValue(value, series, contender);
 				}
 			}
@@ -172,6 +182,7 @@ final class RaceCharts {
 		renderer.setSeriesPaint(0, new Color(0x1f77b4));
 		renderer.setSeriesPaint(1, new Color(0xff7f0e));
 		style(chart);
+		noteLeftOut(chart, leftOut);
 		save(chart, file);
 		return true;
 	}
@@ -180,13 +191,13 @@ final class RaceCharts {
 		DefaultCategoryDataset dataset = new DefaultCategoryDataset();
 		for (Lookup lookup : race.lookups()) {
 			if (lookup.requestsPerSecond() != null) {
-				dataset.addValue(lookup.requestsPerSecond(), "requests/s", lookup.path());
+				dataset.addValue(lookup.requestsPerSecond(), "2xx/s", lookup.path());
 			}
 		}
 		if (dataset.getColumnCount() == 0) {
 			return false;
 		}
-		JFreeChart chart = ChartFactory.createBarChart(title, "", "requests per second", dataset,
+		JFreeChart chart = ChartFactory.createBarChart(title, "", "2xx answers per second", dataset,
 				PlotOrientation.HORIZONTAL, false, false, false);
 		BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
 		barStyle(renderer);
@@ -194,6 +205,15 @@ final class RaceCharts {
 		style(chart);
 		save(chart, file);
 		return true;
+	}
+
+	private static void noteLeftOut(JFreeChart chart, boolean leftOut) {
+		if (leftOut) {
+			TextTitle note = new TextTitle(
+					"Left out: cells with items that failed or did not come from the upstream (see the tables)",
+					new Font(Font.SANS_SERIF, Font.ITALIC, 12));
+			chart.addSubtitle(note);
+		}
 	}
 
 	private static void barStyle(BarRenderer renderer) {

@@ -137,16 +137,24 @@ final class RaceMarkdown {
 				out.append(cell.error().strip());
 			}
 			else {
-				out.append(cell.timedNotOk()).append(" of ").append(cell.timedItems()).append(" timed items");
+				out.append(count(cell.timedNotOk()))
+					.append(" of ")
+					.append(count(cell.timedItems()))
+					.append(" timed items");
 				Window window = cell.throughput();
 				if (window != null) {
 					out.append(", ")
-						.append(window.failed() + window.notUpstream())
+						.append(count(window.failed() + window.notUpstream()))
 						.append(" of ")
-						.append(window.items())
-						.append(" in the throughput window (")
-						.append(window.notUpstream())
-						.append(" not from the upstream)");
+						.append(count(window.items()))
+						.append(" in the throughput window");
+				}
+				out.append(" not ok");
+				long notUpstream = (window != null) ? window.notUpstream() : 0;
+				if (notUpstream > 0) {
+					out.append(" (")
+						.append(count(notUpstream))
+						.append(" in the window answered, but not from the upstream)");
 				}
 			}
 			out.append('\n');
@@ -164,7 +172,7 @@ final class RaceMarkdown {
 			.findFirst()
 			.orElse(null);
 		out.append("\n## Single lookups over HTTP\n\n");
-		out.append("| path | requests/s | p50 ms | p99 ms | of bare | target | errors |\n");
+		out.append("| path | 2xx/s | p50 ms | p99 ms | of bare | target | errors |\n");
 		out.append("| --- | ---: | ---: | ---: | ---: | --- | ---: |\n");
 		for (Lookup lookup : race.lookups()) {
 			out.append("| `").append(lookup.path()).append("` | ");
@@ -185,7 +193,7 @@ final class RaceMarkdown {
 				.append(" | ")
 				.append(verdict(target, ratio))
 				.append(" | ")
-				.append(lookup.non2xx() + lookup.socketErrors())
+				.append(count(lookup.non2xx() + lookup.socketErrors()))
 				.append(" |\n");
 		}
 	}
