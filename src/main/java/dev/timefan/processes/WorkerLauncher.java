@@ -43,6 +43,15 @@ final class WorkerLauncher {
 	static final List<String> SERVICE_ONLY_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
 			"_JAVA_OPTIONS");
 
+	/**
+	 * glibc's malloc arenas of a worker, unless the service's environment sets them: by
+	 * default up to 8 per CPU, each holding on to memory that the upstream client's
+	 * threads once used.
+	 */
+	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
+
+	static final String DEFAULT_MALLOC_ARENAS = "2";
+
 	private WorkerLauncher() {
 	}
 
@@ -119,7 +128,7 @@ final class WorkerLauncher {
 
 	/**
 	 * A worker's process builder: the command, in an environment without the service's
-	 * JVM options.
+	 * JVM options, and with few malloc arenas.
 	 * @param command the command
 	 * @return the builder
 	 */
@@ -127,6 +136,7 @@ final class WorkerLauncher {
 		ProcessBuilder builder = new ProcessBuilder(command);
 		Map<String, String> environment = builder.environment();
 		SERVICE_ONLY_ENVIRONMENT.forEach(environment::remove);
+		environment.putIfAbsent(MALLOC_ARENA_MAX, DEFAULT_MALLOC_ARENAS);
 		return builder;
 	}
 

@@ -76,7 +76,8 @@ class PackagedJarIT {
 		});
 		assertThat(workers)
 			.allSatisfy((worker) -> assertThat(environment(worker)).as("the service's JVM options are not the workers'")
-				.noneMatch((variable) -> variable.startsWith("JAVA_TOOL_OPTIONS=")));
+				.noneMatch((variable) -> variable.startsWith("JAVA_TOOL_OPTIONS="))
+				.contains("MALLOC_ARENA_MAX=2"));
 		assertHealthListsExactly(service, workers);
 
 		service.process().destroy();

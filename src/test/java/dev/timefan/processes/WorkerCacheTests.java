@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerCacheTests {
 
 	/** ProcessesProperties' default options. */
-	private static final List<String> OPTIONS = List.of("-Xmx48m", "-Xss512k", "-XX:+UseSerialGC",
-			"-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+	private static final List<String> OPTIONS = List.of("-Xmx48m", "-Xmn8m", "-Xss512k", "-XX:+UseSerialGC",
+			"-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djdk.httpclient.bufsize=2048");
 
 	/**
 	 * A worker that makes its upstream client before its hello: the upstream is never

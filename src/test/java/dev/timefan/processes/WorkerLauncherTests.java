@@ -49,9 +49,11 @@ class WorkerLauncherTests {
 	}
 
 	@Test
-	void workersGetNoneOfTheServicesJvmOptions() {
+	void workersGetFewMallocArenasAndNoneOfTheServicesJvmOptions() {
 		var environment = WorkerLauncher.builder(List.of("java")).environment();
 
+		assertThat(environment).containsEntry(WorkerLauncher.MALLOC_ARENA_MAX,
+				System.getenv().getOrDefault(WorkerLauncher.MALLOC_ARENA_MAX, WorkerLauncher.DEFAULT_MALLOC_ARENAS));
 		assertThat(environment).doesNotContainKeys("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 	}
 
