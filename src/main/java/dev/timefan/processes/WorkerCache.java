@@ -64,6 +64,9 @@ final class WorkerCache {
 	/** The first four bytes of an AOT cache, in the platform's byte order. */
 	static final int AOT_CACHE_MAGIC = 0xf00baba2;
 
+	/** The end of a failed training's output kept beside its cache's name. */
+	private static final int FAILURE_OUTPUT = 4096;
+
 	/** How long a training may take before it is given up for this run. */
 	static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(2);
 
@@ -74,7 +77,8 @@ final class WorkerCache {
 	private static final int CACHES_KEPT = 5;
 
 	/** The files of a training in progress, with the pid of the service that runs it. */
-	private static final Pattern TRAINING = Pattern.compile("worker-.*\\.aot\\.(\\d+)-\\d+\\.training(\\.config)?");
+	private static final Pattern TRAINING = Pattern
+		.compile("worker-.*\\.aot\\.(\\d+)-\\d+\\.training(\\.config|\\.log)?");
 
 	/** Trainings started by this JVM, to name their files apart. */
 	private static final AtomicInteger TRAININGS = new AtomicInteger();
@@ -228,11 +232,10 @@ final class WorkerCache {
 		String name = cache.getFileName().toString();
 		Path output = cache.resolveSibling(
 				name + "." + ProcessHandle.current().pid() + "-" + TRAININGS.incrementAndGet() + ".training");
-		Path trainingLog = cache.resolveSibling(name + ".log");
+		Path trainingLog = output.resolveSibling(output.getFileName() + ".log");
 		try {
 			int exit = run(WorkerLauncher.trainingCommand(jvmOptions, this.classPath, output), trainingLog);
 			if (exit < 0) {
-				deleteQuietly(trainingLog);
 				return;
 			}
 			if (exit != 0 || !usable(output)) {
@@ -249,7 +252,6 @@ final class WorkerCache {
 				return;
 			}
 			Files.move(output, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			Files.deleteIfExists(trainingLog);
 			trained.ready = true;
 			log.info("Trained an AOT cache for the worker processes in "
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + cache
@@ -268,12 +270,13 @@ final class WorkerCache {
 	}
 
 	/**
-	 * Deletes what a training leaves: its cache, and the configuration the training JVM
-	 * writes before the JVM it starts makes the cache of it.
+	 * Deletes what a training leaves: its cache, the configuration the training JVM
+	 * writes before the JVM it starts makes the cache of it, and their output.
 	 */
 	private static void deleteTraining(Path output) {
 		deleteQuietly(output);
 		deleteQuietly(output.resolveSibling(output.getFileName() + ".config"));
+		deleteQuietly(output.resolveSibling(output.getFileName() + ".log"));
 	}
 
 	/**
@@ -301,9 +304,10 @@ final class WorkerCache {
 	 * same key: the same JDK, options and class path would fail alike.
 	 */
 	private static void failed(Path cache, String why, Path trainingLog) throws IOException {
-		Files.writeString(failedMarker(cache), why + "\n");
-		log.warn("No AOT cache for the worker processes: " + why + " (see " + trainingLog
-				+ "); workers start without one");
+		String output = Files.exists(trainingLog) ? Files.readString(trainingLog) : "";
+		Path marker = failedMarker(cache);
+		Files.writeString(marker, why + "\n\n" + output.substring(Math.max(0, output.length() - FAILURE_OUTPUT)));
+		log.warn("No AOT cache for the worker processes: " + why + " (see " + marker + "); workers start without one");
 	}
 
 	/**

@@ -121,9 +121,14 @@ class WorkerCacheTests {
 			assertThat(cache.aotCache(upstream)).isNull();
 			Path file = cache.trainedCache(upstream);
 			assertThat(file).isNotNull().doesNotExist();
-			assertThat(file.resolveSibling(file.getFileName() + ".failed")).content().contains("exited with");
+			assertThat(file.resolveSibling(file.getFileName() + ".failed")).content()
+				.contains("exited with", "NoSuchOptionOfTheJvm");
 		}
 		assertThat(WorkerCache.prepare(properties(this.directory, true), options).train(options, options)).isNull();
+		try (Stream<Path> left = Files.list(this.directory)) {
+			assertThat(left).as("nothing of the trainings but their markers")
+				.noneMatch((path) -> path.getFileName().toString().contains(".training"));
+		}
 	}
 
 	@Test
@@ -132,6 +137,7 @@ class WorkerCacheTests {
 		Path abandoned = Files.writeString(this.directory.resolve("worker-0123.aot.999999999-1.training"), "");
 		Path abandonedConfiguration = Files
 			.writeString(this.directory.resolve("worker-0123.aot.999999999-1.training.config"), "");
+		Path abandonedLog = Files.writeString(this.directory.resolve("worker-0123.aot.999999999-1.training.log"), "");
 		Path inProgress = Files.writeString(
 				this.directory.resolve("worker-0123.aot." + ProcessHandle.current().pid() + "-1.training.config"), "");
 
@@ -139,6 +145,7 @@ class WorkerCacheTests {
 
 		assertThat(abandoned).doesNotExist();
 		assertThat(abandonedConfiguration).doesNotExist();
+		assertThat(abandonedLog).doesNotExist();
 		assertThat(inProgress).exists();
 	}
 
