@@ -30,7 +30,7 @@ COPY --from=build /layers/application/ ./
 RUN java -XX:AOTCacheOutput=timefan.aot -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dspring.context.exit=onRefresh -jar timefan.jar
 # A worker, started as WorkerLauncher starts one with the default timefan.processes.jvm-options: it
 # loads the zone catalog, says hello and exits at stdin EOF.
-RUN java -Xlog:disable -Xlog:all=warning:stderr -XX:AOTCacheOutput=worker.aot -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -cp timefan.jar dev.timefan.processes.WorkerMain </dev/null >/dev/null
+RUN java -Xlog:disable -Xlog:all=warning:stderr -XX:AOTCacheOutput=worker.aot -Xmx48m -Xmn8m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -cp timefan.jar dev.timefan.processes.WorkerMain </dev/null >/dev/null
 ENV TIMEFAN_PROCESSES_AOT_CACHE=/app/worker.aot
 USER 10001:10001
 EXPOSE 8080

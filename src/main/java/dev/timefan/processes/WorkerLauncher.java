@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a worker is started: this JVM's own java executable, the configured JVM options, a
- * class path that works however the service runs, and an environment without the
- * service's JVM tuning. Nothing a caller sent ever reaches it.
+ * class path that works however the service runs ({@link WorkerCache} makes one of plain
+ * jars where it can), and an environment without the service's JVM tuning. Nothing a
+ * caller sent ever reaches it.
  * <ul>
- * <li>exploded classes (tests, {@code spring-boot:run}) or the extracted layout's thin
- * jar (whose manifest {@code Class-Path} names {@code lib/}):
- * {@code -cp <java.class.path> WorkerMain};</li>
- * <li>the executable fat jar:
+ * <li>plain jars, exploded classes (tests, {@code spring-boot:run}) or the extracted
+ * layout's thin jar (whose manifest {@code Class-Path} names {@code lib/}):
+ * {@code -cp <class path> WorkerMain};</li>
+ * <li>the executable fat jar itself, when its classes could not be extracted:
  * {@code -cp app.jar -Dloader.main=WorkerMain PropertiesLauncher}, so Spring Boot's
  * loader reads {@code BOOT-INF/}.</li>
  * </ul>
@@ -42,21 +43,70 @@ final class WorkerLauncher {
 	static final List<String> SERVICE_ONLY_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
 			"_JAVA_OPTIONS");
 
+	/**
+	 * glibc's malloc arenas of a worker, unless the service's environment sets them: by
+	 * default up to 8 per CPU, each holding on to memory that the upstream client's
+	 * threads once used.
+	 */
+	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
+
+	static final String DEFAULT_MALLOC_ARENAS = "2";
+
 	private WorkerLauncher() {
 	}
 
-	static List<String> command(List<String> jvmOptions, @Nullable Path aotCache) {
+	/**
+	 * The command of a worker.
+	 * @param jvmOptions the worker's JVM options
+	 * @param classPath its class path
+	 * @param aotCache the AOT cache it starts from, or null
+	 * @return the command
+	 */
+	static List<String> command(List<String> jvmOptions, WorkerClassPath classPath, @Nullable Path aotCache) {
+		return command((aotCache != null) ? List.of("-XX:AOTCache=" + aotCache) : List.of(), jvmOptions, classPath,
+				true);
+	}
+
+	/**
+	 * The command of a worker that trains an AOT cache: the JVM writes it when the worker
+	 * exits.
+	 * @param jvmOptions the workers' JVM options
+	 * @param classPath their class path
+	 * @param output where the cache is written
+	 * @return the command
+	 */
+	static List<String> trainingCommand(List<String> jvmOptions, WorkerClassPath classPath, Path output) {
+		return command(List.of("-XX:AOTCacheOutput=" + output), jvmOptions, classPath, true);
+	}
+
+	/**
+	 * The command of a JVM that starts from an AOT cache or fails
+	 * ({@code -XX:AOTMode=on}), then only prints its version.
+	 * @param jvmOptions the workers' JVM options
+	 * @param classPath their class path
+	 * @param aotCache the cache
+	 * @return the command
+	 */
+	static List<String> checkCommand(List<String> jvmOptions, WorkerClassPath classPath, Path aotCache) {
+		List<String> command = command(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + aotCache), jvmOptions, classPath,
+				false);
+		command.add("-version");
+		return command;
+	}
+
+	private static List<String> command(List<String> cacheOptions, List<String> jvmOptions, WorkerClassPath classPath,
+			boolean main) {
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.addAll(LOGGING_OPTIONS);
-		if (aotCache != null) {
-			command.add("-XX:AOTCache=" + aotCache);
-		}
+		command.addAll(cacheOptions);
 		command.addAll(jvmOptions);
-		String classPath = System.getProperty("java.class.path");
 		command.add("-cp");
-		command.add(classPath);
-		if (isFatJar(classPath)) {
+		command.add(classPath.value());
+		if (!main) {
+			return command;
+		}
+		if (classPath.executableJar()) {
 			command.add("-Dloader.main=" + WorkerMain.class.getName());
 			command.add(PROPERTIES_LAUNCHER);
 		}
@@ -73,10 +123,21 @@ final class WorkerLauncher {
 	 * @throws IOException when it cannot be started
 	 */
 	static Process start(List<String> command) throws IOException {
+		return builder(command).start();
+	}
+
+	/**
+	 * A worker's process builder: the command, in an environment without the service's
+	 * JVM options, and with few malloc arenas.
+	 * @param command the command
+	 * @return the builder
+	 */
+	static ProcessBuilder builder(List<String> command) {
 		ProcessBuilder builder = new ProcessBuilder(command);
 		Map<String, String> environment = builder.environment();
 		SERVICE_ONLY_ENVIRONMENT.forEach(environment::remove);
-		return builder.start();
+		environment.putIfAbsent(MALLOC_ARENA_MAX, DEFAULT_MALLOC_ARENAS);
+		return builder;
 	}
 
 	private static String javaExecutable() {

@@ -53,14 +53,17 @@ class WorkerPool implements SmartLifecycle {
 
 	private final ProcessesProperties properties;
 
-	private final List<String> command;
+	private final List<String> options;
 
 	/**
-	 * The command of a worker that makes its upstream client before its hello: the first
+	 * The options of a worker that makes its upstream client before its hello: the first
 	 * upstream request of a recycled worker's replacement once took the whole batch
 	 * deadline making it.
 	 */
-	private final List<String> warmCommand;
+	private final List<String> warmOptions;
+
+	/** The workers' class path and AOT cache. */
+	private final WorkerCache cache;
 
 	/** Whether the service has used the upstream: new workers then start warm. */
 	private volatile boolean upstreamInUse;
@@ -124,9 +127,10 @@ class WorkerPool implements SmartLifecycle {
 		// connections.
 		List<String> options = new ArrayList<>(properties.jvmOptions());
 		options.addAll(upstream.jvmOptions(properties.workerCount()));
-		this.command = WorkerLauncher.command(options, properties.aotCache());
+		this.options = List.copyOf(options);
 		options.add("-D" + WorkerMain.WARM_UPSTREAM_PROPERTY + "=true");
-		this.warmCommand = WorkerLauncher.command(options, properties.aotCache());
+		this.warmOptions = List.copyOf(options);
+		this.cache = WorkerCache.prepare(properties, this.options);
 		this.upstreamInUse = Source.requested(fanout.source()) == Source.UPSTREAM;
 		this.onRetries = (retries) -> upstreamMetrics.retried("worker", retries);
 		this.restarts = Map.of("crash", restartCounter(registry, "crash"), "recycle",
@@ -162,7 +166,16 @@ class WorkerPool implements SmartLifecycle {
 				spawning.execute(this::spawnOrReplaceLater);
 			}
 		}
-		log.info("Started " + alive() + " of " + count + " worker processes: " + this.command);
+		log.info("Started " + alive() + " of " + count + " worker processes: " + command());
+		// After the first spawns, which readiness waits for: the cache serves the next.
+		this.cache.train(this.options, this.warmOptions);
+	}
+
+	/** The command of the next worker: warm once the upstream is in use. */
+	private List<String> command() {
+		boolean warm = this.upstreamInUse;
+		return WorkerLauncher.command(warm ? this.warmOptions : this.options, this.cache.classPath(),
+				this.cache.aotCache(warm));
 	}
 
 	private void spawnOrReplaceLater() {
@@ -192,7 +205,7 @@ class WorkerPool implements SmartLifecycle {
 		long start = System.nanoTime();
 		Process process;
 		try {
-			process = WorkerLauncher.start(this.upstreamInUse ? this.warmCommand : this.command);
+			process = WorkerLauncher.start(command());
 		}
 		catch (IOException ex) {
 			throw new SpawnFailure("the worker JVM could not be launched", true, ex);
@@ -464,6 +477,7 @@ class WorkerPool implements SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		this.supervisor.shutdownNow();
+		this.cache.stop();
 		this.unspawnable = "the service is stopping";
 		failWaiting();
 		this.starting.forEach((worker) -> worker.kill("the pool is stopping"));

@@ -40,14 +40,11 @@ public final class ZoneCatalog {
 
 	private final List<String> names;
 
-	/** {@link #names}, lower-cased, and their last segments: the suggestion index. */
-	private final String[] lowerCaseNames;
-
-	private final String[] lowerCaseCities;
-
-	private final Bigrams wholeIndex;
-
-	private final Bigrams cityIndex;
+	/**
+	 * Made at the first {@link #suggest}: a worker process, which is only ever sent known
+	 * names, never makes it, and starts sooner.
+	 */
+	private volatile @Nullable SuggestionIndex suggestionIndex;
 
 	/** The zones whose rules have been read, by name. */
 	private final ConcurrentMap<String, Zone> zones = new ConcurrentHashMap<>();
@@ -59,10 +56,20 @@ public final class ZoneCatalog {
 		}
 		this.byLowerCaseName = Map.copyOf(names);
 		this.names = ids.stream().sorted().toList();
-		this.lowerCaseNames = this.names.stream().map((id) -> id.toLowerCase(Locale.ROOT)).toArray(String[]::new);
-		this.lowerCaseCities = Arrays.stream(this.lowerCaseNames).map(ZoneCatalog::lastSegment).toArray(String[]::new);
-		this.wholeIndex = new Bigrams(this.lowerCaseNames);
-		this.cityIndex = new Bigrams(this.lowerCaseCities);
+	}
+
+	private SuggestionIndex suggestionIndex() {
+		SuggestionIndex index = this.suggestionIndex;
+		if (index == null) {
+			synchronized (this) {
+				index = this.suggestionIndex;
+				if (index == null) {
+					index = SuggestionIndex.of(this.names);
+					this.suggestionIndex = index;
+				}
+			}
+		}
+		return index;
 	}
 
 	/**
@@ -137,16 +144,19 @@ public final class ZoneCatalog {
 		String askedCity = lastSegment(asked);
 		int threshold = threshold(asked);
 		int cityThreshold = threshold(askedCity);
-		int[] shared = this.wholeIndex.shared(asked);
-		int[] sharedCity = this.cityIndex.shared(askedCity);
+		SuggestionIndex index = suggestionIndex();
+		int[] shared = index.whole().shared(asked);
+		int[] sharedCity = index.city().shared(askedCity);
 		LevenshteinDistance distance = new LevenshteinDistance(threshold);
 		LevenshteinDistance cityDistance = new LevenshteinDistance(cityThreshold);
 		List<Scored> scored = new ArrayList<>();
-		for (int i = 0; i < this.lowerCaseNames.length; i++) {
-			int whole = Bigrams.mayBeWithin(asked, this.lowerCaseNames[i], shared[i], threshold)
-					? distance.apply(asked, this.lowerCaseNames[i]) : -1;
-			int city = Bigrams.mayBeWithin(askedCity, this.lowerCaseCities[i], sharedCity[i], cityThreshold)
-					? cityDistance.apply(askedCity, this.lowerCaseCities[i]) : -1;
+		String[] names = index.names();
+		String[] cities = index.cities();
+		for (int i = 0; i < names.length; i++) {
+			int whole = Bigrams.mayBeWithin(asked, names[i], shared[i], threshold) ? distance.apply(asked, names[i])
+					: -1;
+			int city = Bigrams.mayBeWithin(askedCity, cities[i], sharedCity[i], cityThreshold)
+					? cityDistance.apply(askedCity, cities[i]) : -1;
 			int best = minKnown(whole, city);
 			if (best >= 0) {
 				scored.add(new Scored(this.names.get(i), best));
@@ -190,6 +200,20 @@ public final class ZoneCatalog {
 	}
 
 	private record Scored(String name, int distance) {
+	}
+
+	/**
+	 * The catalog's names lower-cased and their last segments, in the catalog's order,
+	 * with a bigram index of each.
+	 */
+	private record SuggestionIndex(String[] names, String[] cities, Bigrams whole, Bigrams city) {
+
+		static SuggestionIndex of(List<String> catalog) {
+			String[] names = catalog.stream().map((id) -> id.toLowerCase(Locale.ROOT)).toArray(String[]::new);
+			String[] cities = Arrays.stream(names).map(ZoneCatalog::lastSegment).toArray(String[]::new);
+			return new SuggestionIndex(names, cities, new Bigrams(names), new Bigrams(cities));
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.timefan.processes;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged service, started as a child process the way it is deployed: the executable
- * fat jar ({@code java -jar}, workers through Spring Boot's {@code PropertiesLauncher})
+ * fat jar ({@code java -jar}, workers from its classes extracted into the cache
+ * directory, or through Spring Boot's {@code PropertiesLauncher} when there is none)
  * answers through {@code /processes}, and a graceful stop leaves no worker behind. The
  * extracted layout the image runs is {@link DockerfileStepsIT}'s.
  */
@@ -54,23 +56,28 @@ class PackagedJarIT {
 	@Test
 	void fatJarAnswersThroughWorkerProcessesAndStopsThemOnSigterm() throws Exception {
 		Path jar = packagedJar();
+		Path cache = Path.of("target", "it-worker-cache").toAbsolutePath();
 		// An option for the service's JVM, as an agent would be given in a container.
 		String serviceOnly = "-Dtimefan.test.service-only=true";
-		RunningService service = start(List.of("-jar", jar.toString()), Map.of("JAVA_TOOL_OPTIONS", serviceOnly),
-				"fat-jar");
+		RunningService service = start(List.of("-jar", jar.toString(), "--timefan.processes.cache-dir=" + cache),
+				Map.of("JAVA_TOOL_OPTIONS", serviceOnly), "fat-jar");
 		service.awaitUp();
 		assertThat(environment(service.process().toHandle())).contains("JAVA_TOOL_OPTIONS=" + serviceOnly);
 
 		assertAnswersThroughProcesses(service);
 		List<ProcessHandle> workers = service.workers();
-		assertThat(workers).isNotEmpty()
-			.allSatisfy((worker) -> assertThat(RunningService.commandLine(worker))
-				.contains("-Dloader.main=" + WorkerMain.class.getName())
-				.contains(WorkerLauncher.PROPERTIES_LAUNCHER)
-				.contains("-cp " + jar));
+		assertThat(workers).isNotEmpty().allSatisfy((worker) -> {
+			String commandLine = RunningService.commandLine(worker);
+			assertThat(commandLine).as("the jar's classes, extracted")
+				.doesNotContain(WorkerLauncher.PROPERTIES_LAUNCHER);
+			String classPath = commandLine.substring(commandLine.indexOf(" -cp ") + 5, commandLine.lastIndexOf(' '));
+			assertThat(classPath.split(File.pathSeparator)).hasSizeGreaterThan(1)
+				.allSatisfy((entry) -> assertThat(entry).startsWith(cache.toString()).endsWith(".jar"));
+		});
 		assertThat(workers)
 			.allSatisfy((worker) -> assertThat(environment(worker)).as("the service's JVM options are not the workers'")
-				.noneMatch((variable) -> variable.startsWith("JAVA_TOOL_OPTIONS=")));
+				.noneMatch((variable) -> variable.startsWith("JAVA_TOOL_OPTIONS="))
+				.contains("MALLOC_ARENA_MAX=2"));
 		assertHealthListsExactly(service, workers);
 
 		service.process().destroy();
@@ -79,6 +86,29 @@ class PackagedJarIT {
 			.untilAsserted(() -> assertThat(workers).as("workers left running after a graceful stop")
 				.noneMatch(RunningService::isRunning));
 		assertThat(service.logText()).contains("Commencing graceful shutdown");
+	}
+
+	/**
+	 * With no cache directory to extract into, workers read the fat jar through Spring
+	 * Boot's loader.
+	 */
+	@Test
+	void fatJarWithoutAUsableCacheDirectoryStartsWorkersThroughPropertiesLauncher() throws Exception {
+		Path jar = packagedJar();
+		RunningService service = start(List.of("-jar", jar.toString(), "--timefan.processes.cache-dir=/proc/timefan"),
+				Map.of(), "fat-jar-no-cache");
+		service.awaitUp();
+
+		assertAnswersThroughProcesses(service);
+		List<ProcessHandle> workers = service.workers();
+		assertThat(workers).isNotEmpty()
+			.allSatisfy((worker) -> assertThat(RunningService.commandLine(worker))
+				.contains("-Dloader.main=" + WorkerMain.class.getName())
+				.contains(WorkerLauncher.PROPERTIES_LAUNCHER)
+				.contains("-cp " + jar)
+				.doesNotContain("-XX:AOTCache"));
+		assertThat(service.logText()).contains("Worker processes start without a cache: /proc/timefan is not usable");
+		assertHealthListsExactly(service, workers);
 	}
 
 	/** A process's environment, from {@code /proc}. */
@@ -233,15 +263,31 @@ class PackagedJarIT {
 			return this.process.descendants().filter(RunningService::isWorker).toList();
 		}
 
+		/**
+		 * Whether a process is a worker: a {@link WorkerMain} JVM, not one training an
+		 * AOT cache.
+		 */
 		static boolean isWorker(ProcessHandle process) {
 			String commandLine = commandLine(process);
-			return commandLine.endsWith(" " + WorkerMain.class.getName())
-					|| (commandLine.contains(WorkerLauncher.PROPERTIES_LAUNCHER)
-							&& commandLine.contains("-Dloader.main=" + WorkerMain.class.getName()));
+			return !commandLine.contains("-XX:AOTCacheOutput=")
+					&& (commandLine.endsWith(" " + WorkerMain.class.getName())
+							|| (commandLine.contains(WorkerLauncher.PROPERTIES_LAUNCHER)
+									&& commandLine.contains("-Dloader.main=" + WorkerMain.class.getName())));
 		}
 
+		/**
+		 * A process's command line: from {@code /proc} where there is one, since
+		 * {@link ProcessHandle.Info#commandLine()} gives nothing for a long one (a
+		 * worker's class path of extracted jars).
+		 */
 		static String commandLine(ProcessHandle process) {
-			return process.info().commandLine().orElse("");
+			try {
+				return String.join(" ",
+						Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).split("\0"));
+			}
+			catch (IOException ex) {
+				return process.info().commandLine().orElse("");
+			}
 		}
 
 		/**
