@@ -21,9 +21,10 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Fans a batch out over a bounded pool of platform threads. The caller's thread waits for
- * the outcomes; items wait in the pool's queue for a thread, as many as admission lets in
- * ({@code timefan.threads.max-items}).
+ * Fans a batch out over a bounded pool of platform threads ({@link ExecutorFanout}): an
+ * upstream item is a task of its own, local zones are answered in the caller's thread or
+ * in a few slices. The caller's thread waits for the outcomes; tasks wait in the pool's
+ * queue for a thread, as many as admission lets in ({@code timefan.threads.max-items}).
  */
 @Component
 @Order(1)

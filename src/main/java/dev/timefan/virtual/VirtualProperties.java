@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The virtual threads of the {@code virtual} strategy.
  *
- * @param concurrency the most items running at once, across all requests; further items
- * wait for a permit (within the batch deadline)
+ * @param concurrency the most tasks (an upstream item, or a slice of local zones) running
+ * at once, across all requests; further ones wait for a permit (within the batch
+ * deadline)
  * @param maxBatches the requests in flight at once; past it a request is shed whole with
  * 503 and Retry-After. Each holds a Tomcat thread while it waits for its items.
  * @param maxItems the zones in flight at once, waiting for a permit or running; past it a

@@ -18,8 +18,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Fans a batch out with one virtual thread per item. A semaphore bounds how many items
- * run at once; an item waiting for a permit past the deadline is 504 and never runs.
+ * Fans a batch out with one virtual thread per upstream item, and per slice of local
+ * zones ({@link ExecutorFanout}). A semaphore bounds how many tasks run at once; a task
+ * waiting for a permit past the deadline is 504 and never runs.
  */
 @Component
 @Order(2)
