@@ -1,6 +1,7 @@
 package dev.timefan.fanout;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -9,6 +10,13 @@ import java.util.function.LongSupplier;
  * One strategy's bulkhead: a request is admitted whole, with all its zones, or shed whole
  * at once with a {@code Retry-After} from how fast the strategy has been draining its
  * work. Admitted work ends by the batch deadline at the latest, which bounds the wait.
+ * <p>
+ * Besides its fixed caps, a request is shed when the zones already in flight and its own
+ * would take more than half the batch deadline to drain at the rate the strategy drained
+ * while busy in the last seconds. Without that, an overloaded strategy (more zones in
+ * flight than it can finish before the deadline) spreads its time over every request and
+ * every request misses the deadline: shedding some keeps the others in time. A request
+ * that finds nothing in flight is never shed by it.
  */
 final class Admission {
 
@@ -26,12 +34,18 @@ final class Admission {
 
 	private final long longestWaitSeconds;
 
+	private final double backlogSeconds;
+
+	private final LongSupplier nanoTime;
+
 	Admission(String strategy, Capacity capacity, Duration batchTimeout, LongSupplier nanoTime) {
 		this.strategy = strategy;
 		this.capacity = capacity;
+		this.nanoTime = nanoTime;
 		this.drainedBatches = new DrainRate(nanoTime);
 		this.drainedItems = new DrainRate(nanoTime);
 		this.longestWaitSeconds = Math.max(1, (batchTimeout.toMillis() + 999) / 1000);
+		this.backlogSeconds = batchTimeout.toMillis() / 2000.0;
 	}
 
 	/**
@@ -52,7 +66,23 @@ final class Admission {
 					this.items.get() + " of its " + this.capacity.maxItems() + " zones in flight",
 					wait(excess, this.drainedItems));
 		}
-		return new Ticket(size);
+		int ahead = this.items.get() - size;
+		double perSecond = this.drainedItems.perBusySecond();
+		if (ahead > 0 && perSecond > 0 && (ahead + size) / perSecond > this.backlogSeconds) {
+			this.items.addAndGet(-size);
+			this.batches.decrementAndGet();
+			int excess = (int) Math.ceil(ahead + size - perSecond * this.backlogSeconds);
+			throw shed(Shed.Limit.BACKLOG, size,
+					ahead + " zones in flight, about " + seconds((ahead + size) / perSecond)
+							+ " s of work with these at the " + Math.round(perSecond)
+							+ " a second it drains, over half the batch deadline",
+					wait(excess, this.drainedItems));
+		}
+		return new Ticket(size, this.nanoTime.getAsLong());
+	}
+
+	private static String seconds(double seconds) {
+		return (seconds < 10) ? String.format(Locale.ROOT, "%.1f", seconds) : Long.toString(Math.round(seconds));
 	}
 
 	/**
@@ -84,7 +114,7 @@ final class Admission {
 	 * least 1, and at most the batch timeout, by when all admitted work has ended.
 	 */
 	private long wait(int excess, DrainRate rate) {
-		double perSecond = rate.perSecond();
+		double perSecond = rate.perBusySecond();
 		if (perSecond <= 0) {
 			return this.longestWaitSeconds;
 		}
@@ -105,18 +135,21 @@ final class Admission {
 
 		private final int size;
 
+		private final long admittedNanos;
+
 		private final AtomicBoolean released = new AtomicBoolean();
 
-		private Ticket(int size) {
+		private Ticket(int size, long admittedNanos) {
 			this.size = size;
+			this.admittedNanos = admittedNanos;
 		}
 
 		void release() {
 			if (this.released.compareAndSet(false, true)) {
 				Admission.this.items.addAndGet(-this.size);
 				Admission.this.batches.decrementAndGet();
-				Admission.this.drainedItems.add(this.size);
-				Admission.this.drainedBatches.add(1);
+				Admission.this.drainedItems.add(this.size, this.admittedNanos);
+				Admission.this.drainedBatches.add(1, this.admittedNanos);
 			}
 		}
 

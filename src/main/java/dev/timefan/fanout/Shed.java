@@ -50,7 +50,12 @@ public final class Shed extends ErrorResponseException {
 		BATCHES,
 
 		/** The zones in flight. */
-		ITEMS;
+		ITEMS,
+
+		/**
+		 * The time the zones in flight take to drain at the strategy's recent rate.
+		 */
+		BACKLOG;
 
 		String tag() {
 			return name().toLowerCase(Locale.ROOT);

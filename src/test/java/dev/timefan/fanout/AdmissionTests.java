@@ -104,6 +104,56 @@ class AdmissionTests {
 	}
 
 	@Test
+	void aRequestThatWouldTakeOverHalfTheDeadlineToDrainIsShedWhileOthersAreInFlight() {
+		Admission roomy = drainedAtAHundredASecondThenIdle();
+		roomy.admit(200);
+		roomy.admit(300);
+
+		// 500 in flight and 1 more: 5.01 s of work at 100 a second, over the 5 s budget.
+		assertThatExceptionOfType(Shed.class).isThrownBy(() -> roomy.admit(1)).satisfies((shed) -> {
+			assertThat(shed.limit()).isEqualTo(Shed.Limit.BACKLOG);
+			assertThat(shed.getBody().getDetail()).isEqualTo("strategy 'processes' is at capacity (500 zones in "
+					+ "flight, about 5.0 s of work with these at the 100 a second it drains, over half the batch "
+					+ "deadline) and cannot take 1 more zone now; retry after 1 s");
+		});
+		assertThat(roomy.inflight()).as("the shed request took nothing").isEqualTo(500);
+	}
+
+	@Test
+	void aRequestThatFindsNothingInFlightIsNeverShedForTheBacklog() {
+		Admission roomy = drainedAtAHundredASecondThenIdle();
+
+		assertThat(roomy.admit(2_000)).as("20 s of work, but nothing else waits").isNotNull();
+	}
+
+	@Test
+	void theDrainRateCountsOnlyTheSecondsWithWorkInFlight() {
+		DrainRate rate = new DrainRate(this.nanos::get);
+		long started = this.nanos.get();
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(3));
+		rate.add(400, started);
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+
+		assertThat(rate.perBusySecond()).as("400 over the 4 seconds it was in flight").isEqualTo(100);
+		assertThat(rate.perSecond()).as("400 over the window").isEqualTo(40);
+
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(DrainRate.SECONDS));
+		assertThat(rate.perBusySecond()).as("all of it left the window").isZero();
+	}
+
+	/** An admission for 10 s batches that drained 100 zones a busy second, then idled. */
+	private Admission drainedAtAHundredASecondThenIdle() {
+		Admission roomy = new Admission("processes", new Capacity(100, 10_000), Duration.ofSeconds(10),
+				this.nanos::get);
+		for (int second = 0; second < 5; second++) {
+			roomy.admit(100).release();
+			this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+		}
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(3));
+		return roomy;
+	}
+
+	@Test
 	void aCapacityUnderOneIsRefusedNamingItsKey() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Capacity.of("timefan.virtual", 0, 10))
 			.withMessage("timefan.virtual.max-batches must be at least 1, not 0");
