@@ -250,7 +250,7 @@ class PrometheusScrapeIntegrationTests {
 
 	@Test
 	void countsShedRequestsPerStrategyAndLimitFromZero() {
-		eventually(() -> assertThat(values("count(timefan_shed_requests_total == 0)")).containsExactly(8.0));
+		eventually(() -> assertThat(values("count(timefan_shed_requests_total == 0)")).containsExactly(12.0));
 	}
 
 	@Test
