@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -44,8 +45,9 @@ class PageStatsController {
 
 	@Operation(summary = "The tz release, the cores, the batch limit and the worker processes, now")
 	@ApiResponse(responseCode = "200", description = "The figures",
-			content = @Content(schema = @Schema(implementation = PageStats.class)))
-	@GetMapping("/stats")
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PageStats.class)))
+	@GetMapping(path = "/stats", produces = MediaType.APPLICATION_JSON_VALUE)
 	PageStats stats() {
 		return new PageStats(this.release.version(), Runtime.getRuntime().availableProcessors(), this.batchMaxSize,
 				this.catalog.size(),
