@@ -4,6 +4,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -80,7 +82,7 @@ class CompareController {
 			try {
 				BatchResult result = this.service.batchWithoutSuggestions(engine, names, source, clientIp);
 				runs.add(new CompareResult.Run(engine.strategy(), result.elapsedMs(), result.succeeded(),
-						result.failed()));
+						result.failed(), statuses(result)));
 				answers.add(result.results().stream().map(Fingerprint::of).toList());
 			}
 			catch (Shed ex) {
@@ -93,7 +95,8 @@ class CompareController {
 				if (ex.getStatusCode() != HttpStatus.SERVICE_UNAVAILABLE) {
 					throw ex;
 				}
-				runs.add(new CompareResult.Run(engine.strategy(), 0, 0, names.size()));
+				runs.add(new CompareResult.Run(engine.strategy(), 0, 0, names.size(),
+						Map.of(Integer.toString(ex.getStatusCode().value()), names.size())));
 				answers.add(names.stream().map((name) -> new Fingerprint(503, null, null)).toList());
 			}
 		}
@@ -104,6 +107,12 @@ class CompareController {
 			.map(CompareResult.Run::strategy)
 			.orElse(runs.getFirst().strategy());
 		return new CompareResult(names.size(), requested, runs, agree, fastest);
+	}
+
+	private static Map<String, Integer> statuses(BatchResult result) {
+		Map<String, Integer> statuses = new TreeMap<>();
+		result.results().forEach((item) -> statuses.merge(Integer.toString(item.status()), 1, Integer::sum));
+		return statuses;
 	}
 
 	/** What must be equal across strategies for them to agree on an item. */

@@ -1,6 +1,9 @@
 package dev.timefan.fanout;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -29,10 +32,17 @@ public record CompareResult(int size, Source source, List<Run> runs, boolean agr
 	 * @param elapsedMs how long its fan-out took, in milliseconds
 	 * @param succeeded items with a time object
 	 * @param failed items without one
+	 * @param statuses how many items had each item status, keyed by the status in
+	 * ascending order ({@code {"200": 98, "404": 2}})
 	 */
 	@Schema(name = "CompareRun")
 	public record Run(String strategy, @com.fasterxml.jackson.annotation.JsonProperty("elapsed_ms") double elapsedMs,
-			int succeeded, int failed) {
+			int succeeded, int failed, @Schema(description = "Items per item status, such as {\"200\": 98, \"404\": 2}",
+					example = "{\"200\": 98, \"404\": 2}") Map<String, Integer> statuses) {
+
+		public Run {
+			statuses = Collections.unmodifiableSortedMap(new TreeMap<>(statuses));
+		}
 
 	}
 

@@ -592,6 +592,11 @@ class FanoutEndpointsIntegrationTests {
 					strategies.stream().map((strategy) -> tuple(strategy, succeeded, failed)).toList());
 		assertThat(compare.get("runs").values())
 			.allSatisfy((run) -> assertThat(run.get("elapsed_ms").asDouble()).isGreaterThanOrEqualTo(0));
+		// The failed items of these batches are unknown zones: 404 each.
+		String statuses = (failed > 0) ? "{\"200\":" + succeeded + ",\"404\":" + failed + "}"
+				: "{\"200\":" + succeeded + "}";
+		assertThat(compare.get("runs").values())
+			.allSatisfy((run) -> assertThat(run.get("statuses").toString()).isEqualTo(statuses));
 	}
 
 	private double metricCount(String metric) {
