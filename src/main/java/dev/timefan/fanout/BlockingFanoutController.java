@@ -1,5 +1,6 @@
 package dev.timefan.fanout;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,20 +34,20 @@ public abstract class BlockingFanoutController extends FanoutController<Object, 
 	}
 
 	@Override
-	protected Object single(String name, @Nullable String source, String clientIp) {
-		FanoutService.Single single = this.service.single(this.engine, name, source, clientIp);
+	protected Object single(String name, @Nullable String source, @Nullable Instant at, String clientIp) {
+		FanoutService.Single single = this.service.single(this.engine, name, source, at, clientIp);
 		headers(single.source(), single.elapsedMs());
 		return single.time();
 	}
 
 	@Override
-	protected Object pathBatch(List<String> names, @Nullable String source, String clientIp) {
-		return batch(names, source, clientIp);
+	protected Object pathBatch(List<String> names, @Nullable String source, @Nullable Instant at, String clientIp) {
+		return batch(names, source, at, clientIp);
 	}
 
 	@Override
-	protected BatchResult batch(List<String> names, @Nullable String source, String clientIp) {
-		BatchResult result = this.service.batch(this.engine, names, source, clientIp);
+	protected BatchResult batch(List<String> names, @Nullable String source, @Nullable Instant at, String clientIp) {
+		BatchResult result = this.service.batch(this.engine, names, source, at, clientIp);
 		headers(result.source(), result.elapsedMs());
 		return result;
 	}

@@ -1,6 +1,7 @@
 package dev.timefan.fanout;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import dev.timefan.time.TimeObject;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +37,15 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "compare", description = "One batch through every strategy in turn")
 class CompareController {
 
+	private static final String SOURCE_DOC = "local (the tz database this service ships) or upstream; "
+			+ "default timefan.source";
+
+	private static final String AT_DOC = FanoutController.AT_DOC
+			+ ". Every strategy answers for the same instant, and agree then compares every field of every time object";
+
+	private static final String BAD_REQUEST = "Missing, empty or oversized batch, not a JSON array of strings, "
+			+ "an unknown source, an unreadable or out-of-range at, or at with source=upstream";
+
 	private final FanoutService service;
 
 	private final FanoutEngines engines;
@@ -53,10 +64,20 @@ class CompareController {
 	@Operation(summary = "Run the zones of ?zones= through every strategy")
 	@ApiResponse(responseCode = "200", description = "One run per strategy",
 			content = @Content(schema = @Schema(implementation = CompareResult.class)))
+	@ApiResponse(responseCode = "400", description = BAD_REQUEST,
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time")
-	CompareResult compare(@RequestParam(required = false) @Nullable List<String> zones,
-			@RequestParam(required = false) @Nullable String source, HttpServletRequest request) {
-		return compare(ZoneNames.fromQuery((zones != null) ? zones : List.of()), source, request.getRemoteAddr());
+	CompareResult compare(
+			@Parameter(description = "zone names, comma-separated or repeated",
+					example = "Asia/Kolkata,Europe/Paris") @RequestParam(required = false) @Nullable List<String> zones,
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
+			HttpServletRequest request) {
+		return compare(ZoneNames.fromQuery((zones != null) ? zones : List.of()), source, FanoutController.instant(at),
+				request.getRemoteAddr());
 	}
 
 	@Operation(summary = "Run a JSON array of zone names through every strategy",
@@ -65,25 +86,32 @@ class CompareController {
 							array = @ArraySchema(schema = @Schema(type = "string")))))
 	@ApiResponse(responseCode = "200", description = "One run per strategy",
 			content = @Content(schema = @Schema(implementation = CompareResult.class)))
+	@ApiResponse(responseCode = "400", description = BAD_REQUEST,
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@PostMapping(path = "/time", consumes = MediaType.APPLICATION_JSON_VALUE)
 	CompareResult compareBody(@Parameter(hidden = true) InputStream body,
-			@RequestParam(required = false) @Nullable String source, HttpServletRequest request) {
+			@Parameter(description = SOURCE_DOC,
+					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
+							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
+			HttpServletRequest request) {
 		return compare(ZoneNames.fromBody(body, request.getContentLengthLong(), this.maxBodyBytes, this.mapper), source,
-				request.getRemoteAddr());
+				FanoutController.instant(at), request.getRemoteAddr());
 	}
 
-	private CompareResult compare(List<String> names, @Nullable String source, String clientIp) {
-		Source requested = this.service.source(source);
+	private CompareResult compare(List<String> names, @Nullable String source, @Nullable Instant at, String clientIp) {
+		Source requested = this.service.source(source, at);
 		List<FanoutEngine> engines = this.engines.all();
-		this.service.takeItems(names, source, clientIp, engines.size());
+		this.service.takeItems(names, source, at, clientIp, engines.size());
 		List<CompareResult.Run> runs = new ArrayList<>();
 		List<List<Fingerprint>> answers = new ArrayList<>();
 		for (FanoutEngine engine : engines) {
 			try {
-				BatchResult result = this.service.batchWithoutSuggestions(engine, names, source, clientIp);
+				BatchResult result = this.service.batchWithoutSuggestions(engine, names, source, at, clientIp);
 				runs.add(new CompareResult.Run(engine.strategy(), result.elapsedMs(), result.succeeded(),
 						result.failed(), statuses(result)));
-				answers.add(result.results().stream().map(Fingerprint::of).toList());
+				answers.add(result.results().stream().map((item) -> Fingerprint.of(item, at != null)).toList());
 			}
 			catch (Shed ex) {
 				// A strategy at capacity sheds the comparison whole: a run missing from
@@ -97,7 +125,7 @@ class CompareController {
 				}
 				runs.add(new CompareResult.Run(engine.strategy(), 0, 0, names.size(),
 						Map.of(Integer.toString(ex.getStatusCode().value()), names.size())));
-				answers.add(names.stream().map((name) -> new Fingerprint(503, null, null)).toList());
+				answers.add(names.stream().map((name) -> new Fingerprint(503, null)).toList());
 			}
 		}
 		boolean agree = answers.stream().distinct().count() <= 1;
@@ -115,13 +143,19 @@ class CompareController {
 		return statuses;
 	}
 
-	/** What must be equal across strategies for them to agree on an item. */
-	private record Fingerprint(int status, @Nullable String timezone, @Nullable String utcOffset) {
+	/**
+	 * What must be equal across strategies for them to agree on an item: its status, and
+	 * its time's timezone and utc_offset; at an instant asked for ({@code ?at=}), where
+	 * no clock moves between runs, every field of its time.
+	 */
+	private record Fingerprint(int status, @Nullable Object time) {
 
-		static Fingerprint of(BatchResult.Item item) {
-			return (item.time() != null)
-					? new Fingerprint(item.status(), item.time().timezone(), item.time().utcOffset())
-					: new Fingerprint(item.status(), null, null);
+		static Fingerprint of(BatchResult.Item item, boolean exact) {
+			TimeObject time = item.time();
+			if (time == null) {
+				return new Fingerprint(item.status(), null);
+			}
+			return new Fingerprint(item.status(), exact ? time : List.of(time.timezone(), time.utcOffset()));
 		}
 
 	}

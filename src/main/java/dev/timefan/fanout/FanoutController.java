@@ -1,6 +1,7 @@
 package dev.timefan.fanout;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -9,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
+import dev.timefan.time.TimeArgument;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +39,16 @@ public abstract class FanoutController<T, B> {
 
 	private static final String AREA_DOC = "the area: the first segment of the zone";
 
+	/** What {@code ?at=} takes, in the OpenAPI description. */
+	static final String AT_DOC = "answer for this instant instead of now: ISO-8601 with Z or an offset "
+			+ "(2026-03-29T01:30:00Z, 2026-03-29T03:30:00+02:00, the + sent as %2B) or epoch seconds "
+			+ "(1774747800, -86400, 1774747800.25), from 0001-01-02 up to 9999-12-31 UTC. Every field of the time "
+			+ "object is as of that instant, from the local tz database: source=upstream with at is 400, and "
+			+ "without source it is local whatever timefan.source says. A date-time without Z or an offset is 400";
+
+	private static final String BAD_SINGLE = "An unknown source, an unreadable or out-of-range at, "
+			+ "or at with source=upstream";
+
 	private final JsonMapper mapper;
 
 	private final long maxBodyBytes;
@@ -50,6 +62,8 @@ public abstract class FanoutController<T, B> {
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
+	@ApiResponse(responseCode = "400", description = BAD_SINGLE,
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{zone}")
@@ -59,14 +73,18 @@ public abstract class FanoutController<T, B> {
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
 			HttpServletRequest request) {
-		return byPath(source, request, zone);
+		return byPath(source, at, request, zone);
 	}
 
 	@Operation(summary = "Time in a zone such as Asia/Kolkata, or a batch: Asia/Kolkata,Dhaka")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
+	@ApiResponse(responseCode = "400", description = BAD_SINGLE,
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{area}/{location}")
@@ -76,14 +94,18 @@ public abstract class FanoutController<T, B> {
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
 			HttpServletRequest request) {
-		return byPath(source, request, area, location);
+		return byPath(source, at, request, area, location);
 	}
 
 	@Operation(summary = "Time in a three-segment zone such as America/Argentina/Buenos_Aires, or a batch")
 	@ApiResponse(responseCode = "200", description = "The time object, or a batch result for a comma list",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { dev.timefan.time.TimeObject.class, BatchResult.class })))
+	@ApiResponse(responseCode = "400", description = BAD_SINGLE,
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@ApiResponse(responseCode = "404", description = "Unknown zone, with suggestions",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time/{area}/{location}/{region}")
@@ -91,15 +113,19 @@ public abstract class FanoutController<T, B> {
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
 			HttpServletRequest request) {
-		return byPath(source, request, area, location, region);
+		return byPath(source, at, request, area, location, region);
 	}
 
 	@Operation(summary = "A batch from the zones parameter: ?zones=Asia/Kolkata,Europe/Paris (or repeated)")
 	@ApiResponse(responseCode = "200", description = "The batch result",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = BatchResult.class)))
-	@ApiResponse(responseCode = "400", description = "Missing, empty or oversized batch, or an unknown source",
+	@ApiResponse(responseCode = "400",
+			description = "Missing, empty or oversized batch, an unknown source, an unreadable or out-of-range at, "
+					+ "or at with source=upstream",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@GetMapping("/time")
 	public B zones(
@@ -108,9 +134,11 @@ public abstract class FanoutController<T, B> {
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
 			HttpServletRequest request) {
 		List<String> names = ZoneNames.fromQuery((zones != null) ? zones : List.of());
-		return batch(names, source, request.getRemoteAddr());
+		return batch(names, source, instant(at), request.getRemoteAddr());
 	}
 
 	@Operation(summary = "A batch from a JSON array of zone names",
@@ -122,7 +150,8 @@ public abstract class FanoutController<T, B> {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = BatchResult.class)))
 	@ApiResponse(responseCode = "400",
-			description = "Not a JSON array of strings, empty, oversized, too large a body, or an unknown source",
+			description = "Not a JSON array of strings, empty, oversized, too large a body, an unknown source, "
+					+ "an unreadable or out-of-range at, or at with source=upstream",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
 	@ApiResponse(responseCode = "415", description = "Not application/json",
 			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
@@ -131,44 +160,69 @@ public abstract class FanoutController<T, B> {
 			@Parameter(description = SOURCE_DOC,
 					schema = @Schema(allowableValues = { "local", "upstream" })) @RequestParam(
 							required = false) @Nullable String source,
+			@Parameter(description = AT_DOC,
+					example = "2026-03-29T01:30:00Z") @RequestParam(required = false) @Nullable String at,
 			HttpServletRequest request) {
 		List<String> names = ZoneNames.fromBody(body, request.getContentLengthLong(), this.maxBodyBytes, this.mapper);
-		return batch(names, source, request.getRemoteAddr());
+		return batch(names, source, instant(at), request.getRemoteAddr());
 	}
 
-	private T byPath(@Nullable String source, HttpServletRequest request, String... segments) {
+	private T byPath(@Nullable String source, @Nullable String at, HttpServletRequest request, String... segments) {
+		Instant instant = instant(at);
 		if (segments[segments.length - 1].indexOf(',') >= 0) {
-			return pathBatch(ZoneNames.fromPath(segments), source, request.getRemoteAddr());
+			return pathBatch(ZoneNames.fromPath(segments), source, instant, request.getRemoteAddr());
 		}
-		return single(String.join("/", segments), source, request.getRemoteAddr());
+		return single(String.join("/", segments), source, instant, request.getRemoteAddr());
+	}
+
+	/**
+	 * The instant of a request's {@code at}.
+	 * @param at the parameter as sent, or null
+	 * @return the instant, or null for the present
+	 * @throws org.springframework.web.ErrorResponseException 400 when it names no instant
+	 * in range
+	 */
+	static @Nullable Instant instant(@Nullable String at) {
+		if (at == null) {
+			return null;
+		}
+		try {
+			return TimeArgument.instant("at", at);
+		}
+		catch (IllegalArgumentException ex) {
+			throw Problems.badRequest(ex.getMessage());
+		}
 	}
 
 	/**
 	 * Answers one zone.
 	 * @param name the zone as asked
 	 * @param source the source asked for, or null for the default
+	 * @param at the instant to answer for, or null for the present
 	 * @param clientIp the caller's address
 	 * @return the time object, with {@code Server-Timing}
 	 */
-	protected abstract T single(String name, @Nullable String source, String clientIp);
+	protected abstract T single(String name, @Nullable String source, @Nullable Instant at, String clientIp);
 
 	/**
 	 * Answers a batch asked for by a path with a comma list.
 	 * @param names the zones as asked
 	 * @param source the source asked for, or null for the default
+	 * @param at the instant every item answers for, or null for the present
 	 * @param clientIp the caller's address
 	 * @return the batch result, with {@code Server-Timing}
 	 */
-	protected abstract T pathBatch(List<String> names, @Nullable String source, String clientIp);
+	protected abstract T pathBatch(List<String> names, @Nullable String source, @Nullable Instant at, String clientIp);
 
 	/**
 	 * Answers a batch.
 	 * @param names the zones as asked
 	 * @param source the source asked for, or null for the default
+	 * @param at the instant every item answers for, or null for the present
 	 * @param clientIp the caller's address
 	 * @return the batch result, with {@code Server-Timing}
 	 */
-	protected abstract B batch(List<String> names, @Nullable String source, String clientIp);
+	protected abstract B batch(List<String> names, @Nullable String source, @Nullable Instant at, String clientIp);
 
 	/**
 	 * A single lookup's answer, with the fan-out's {@code Server-Timing} and the

@@ -1,5 +1,6 @@
 package dev.timefan.fanout;
 
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.timefan.time.Zone;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One batch handed to an engine: catalog zones only, in the order asked, duplicates
@@ -21,9 +23,11 @@ import org.apache.commons.logging.LogFactory;
  * @param clientIp the caller's address
  * @param deadline when every outcome is due
  * @param lookup how an in-process engine answers one zone from the source
+ * @param at the instant every item answers for ({@code ?at=}), or null for the present:
+ * an engine that answers elsewhere than in its lookup (worker processes) sends it on
  */
 public record FanoutJob(String strategy, List<Zone> zones, Source source, String clientIp, Deadline deadline,
-		ZoneLookup lookup) {
+		ZoneLookup lookup, @Nullable Instant at) {
 
 	private static final Log log = LogFactory.getLog(FanoutJob.class);
 
@@ -34,6 +38,20 @@ public record FanoutJob(String strategy, List<Zone> zones, Source source, String
 
 	public FanoutJob {
 		zones = List.copyOf(zones);
+	}
+
+	/**
+	 * A job answering for the present.
+	 * @param strategy the strategy running it
+	 * @param zones the zones, in order
+	 * @param source the source asked for
+	 * @param clientIp the caller's address
+	 * @param deadline when every outcome is due
+	 * @param lookup how an in-process engine answers one zone from the source
+	 */
+	public FanoutJob(String strategy, List<Zone> zones, Source source, String clientIp, Deadline deadline,
+			ZoneLookup lookup) {
+		this(strategy, zones, source, clientIp, deadline, lookup, null);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.timefan.fanout;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -48,6 +49,8 @@ public class FanoutService {
 
 	private final ZoneCatalog catalog;
 
+	private final WorldClock clock;
+
 	private final FanoutProperties properties;
 
 	private final FanoutMetrics metrics;
@@ -69,6 +72,7 @@ public class FanoutService {
 	FanoutService(ZoneCatalog catalog, WorldClock clock, FanoutProperties properties, FanoutMetrics metrics,
 			List<SourceLookup> sources, FanoutEngines engines, ClientRateLimits rateLimits) {
 		this.catalog = catalog;
+		this.clock = clock;
 		this.properties = properties;
 		this.metrics = metrics;
 		this.rateLimits = rateLimits;
@@ -102,7 +106,24 @@ public class FanoutService {
 	 * 504) when it failed
 	 */
 	public Single single(FanoutEngine engine, String name, @Nullable String source, String clientIp) {
-		return join(singleAsync(engine, name, source, clientIp));
+		return single(engine, name, source, null, clientIp);
+	}
+
+	/**
+	 * One zone through an engine at an instant, waiting for it.
+	 * @param engine the strategy
+	 * @param name the zone as asked
+	 * @param source the source asked for, or null for the default
+	 * @param at the instant to answer for, or null for the present
+	 * @param clientIp the caller's address
+	 * @return the time object and how long the fan-out took
+	 * @throws ErrorResponseException 404 with suggestions for an unknown zone; 400 for an
+	 * instant with {@code source=upstream}; 503 ({@link Shed}) when the strategy is at
+	 * capacity; the item's status (500, 502, 503, 504) when it failed
+	 */
+	public Single single(FanoutEngine engine, String name, @Nullable String source, @Nullable Instant at,
+			String clientIp) {
+		return join(singleAsync(engine, name, source, at, clientIp));
 	}
 
 	/**
@@ -119,7 +140,25 @@ public class FanoutService {
 	 */
 	public CompletableFuture<Single> singleAsync(FanoutEngine engine, String name, @Nullable String source,
 			String clientIp) {
-		Source requested = source(source);
+		return singleAsync(engine, name, source, null, clientIp);
+	}
+
+	/**
+	 * One zone through an engine at an instant, without waiting.
+	 * @param engine the strategy
+	 * @param name the zone as asked
+	 * @param source the source asked for, or null for the default
+	 * @param at the instant to answer for, or null for the present
+	 * @param clientIp the caller's address
+	 * @return the time object and how long the fan-out took; completes exceptionally with
+	 * the item's status (500, 502, 503, 504) when it failed
+	 * @throws ErrorResponseException 404 with suggestions for an unknown zone, 400 for an
+	 * unknown source or an instant with {@code source=upstream}, 429 when the client is
+	 * over its items limit, 503 ({@link Shed}) when the strategy is at capacity
+	 */
+	public CompletableFuture<Single> singleAsync(FanoutEngine engine, String name, @Nullable String source,
+			@Nullable Instant at, String clientIp) {
+		Source requested = source(source, at);
 		this.rateLimits.takeItems(clientIp, 1);
 		Zone zone = this.catalog.find(name);
 		if (zone == null) {
@@ -127,7 +166,7 @@ public class FanoutService {
 			throw Problems.unknownZone(name, this.catalog.suggest(name));
 		}
 		long start = System.nanoTime();
-		return admitted(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, clientIp)).thenApply(
+		return admitted(engine.strategy(), 1, () -> run(engine, List.of(zone), requested, at, clientIp)).thenApply(
 				(outcomes) -> single(engine.strategy(), requested, outcomes.getFirst(), System.nanoTime() - start));
 	}
 
@@ -156,7 +195,24 @@ public class FanoutService {
 	 * process could be started for any item
 	 */
 	public BatchResult batch(FanoutEngine engine, List<String> names, @Nullable String source, String clientIp) {
-		return join(batchAsync(engine, names, source, clientIp));
+		return batch(engine, names, source, null, clientIp);
+	}
+
+	/**
+	 * A batch through an engine at an instant, waiting for it.
+	 * @param engine the strategy
+	 * @param names the zones as asked, in order
+	 * @param source the source asked for, or null for the default
+	 * @param at the instant every item answers for, or null for the present
+	 * @param clientIp the caller's address
+	 * @return the batch result
+	 * @throws ErrorResponseException 400 for an empty or oversized batch, an unknown
+	 * source or an instant with {@code source=upstream}; 503 ({@link Shed}) when the
+	 * strategy is at capacity, or when no worker process could be started for any item
+	 */
+	public BatchResult batch(FanoutEngine engine, List<String> names, @Nullable String source, @Nullable Instant at,
+			String clientIp) {
+		return join(batchAsync(engine, names, source, at, clientIp));
 	}
 
 	/**
@@ -165,8 +221,8 @@ public class FanoutService {
 	 * batch's items from the client's rate limit for all its runs ({@link #takeItems}).
 	 */
 	BatchResult batchWithoutSuggestions(FanoutEngine engine, List<String> names, @Nullable String source,
-			String clientIp) {
-		return join(fanOutBatch(engine, names, source, clientIp, false));
+			@Nullable Instant at, String clientIp) {
+		return join(fanOutBatch(engine, names, source, at, clientIp, false));
 	}
 
 	private static <T> T join(CompletableFuture<T> future) {
@@ -191,8 +247,25 @@ public class FanoutService {
 	 */
 	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
 			String clientIp) {
-		takeItems(names, source, clientIp, 1);
-		return fanOutBatch(engine, names, source, clientIp, true);
+		return batchAsync(engine, names, source, null, clientIp);
+	}
+
+	/**
+	 * A batch through an engine at an instant, without waiting.
+	 * @param engine the strategy
+	 * @param names the zones as asked, in order
+	 * @param source the source asked for, or null for the default
+	 * @param at the instant every item answers for, or null for the present
+	 * @param clientIp the caller's address
+	 * @return the batch result, when every item has its outcome
+	 * @throws ErrorResponseException 400 for an empty or oversized batch, an unknown
+	 * source or an instant with {@code source=upstream}, 429 when the client is over its
+	 * items limit, 503 ({@link Shed}) when the strategy is at capacity
+	 */
+	public CompletableFuture<BatchResult> batchAsync(FanoutEngine engine, List<String> names, @Nullable String source,
+			@Nullable Instant at, String clientIp) {
+		takeItems(names, source, at, clientIp, 1);
+		return fanOutBatch(engine, names, source, at, clientIp, true);
 	}
 
 	/**
@@ -201,27 +274,29 @@ public class FanoutService {
 	 * first, so that none is refused halfway.
 	 * @param names the zones as asked
 	 * @param source the source asked for, or null for the default
+	 * @param at the instant the batch answers for, or null for the present
 	 * @param clientIp the caller's address
 	 * @param runs how many times the batch will run
-	 * @throws ErrorResponseException 400 for an empty or oversized batch or an unknown
-	 * source, 429 when the client is over its items limit
+	 * @throws ErrorResponseException 400 for an empty or oversized batch, an unknown
+	 * source or an instant with {@code source=upstream}, 429 when the client is over its
+	 * items limit
 	 */
-	void takeItems(List<String> names, @Nullable String source, String clientIp, int runs) {
+	void takeItems(List<String> names, @Nullable String source, @Nullable Instant at, String clientIp, int runs) {
 		validateSize(names);
-		source(source);
+		source(source, at);
 		this.rateLimits.takeItems(clientIp, (long) names.size() * runs);
 	}
 
 	/** A batch its caller has checked and taken the items of ({@link #takeItems}). */
 	private CompletableFuture<BatchResult> fanOutBatch(FanoutEngine engine, List<String> names, @Nullable String source,
-			String clientIp, boolean withSuggestions) {
-		Source requested = source(source);
+			@Nullable Instant at, String clientIp, boolean withSuggestions) {
+		Source requested = source(source, at);
 		return admitted(engine.strategy(), names.size(),
-				() -> fanOutAdmitted(engine, names, requested, clientIp, withSuggestions));
+				() -> fanOutAdmitted(engine, names, requested, at, clientIp, withSuggestions));
 	}
 
 	private CompletableFuture<BatchResult> fanOutAdmitted(FanoutEngine engine, List<String> names, Source requested,
-			String clientIp, boolean withSuggestions) {
+			@Nullable Instant at, String clientIp, boolean withSuggestions) {
 		long start = System.nanoTime();
 		@Nullable Zone[] resolved = new Zone[names.size()];
 		List<Zone> zones = new ArrayList<>(names.size());
@@ -235,7 +310,7 @@ public class FanoutService {
 		// for reactive).
 		Map<String, List<String>> suggestions = withSuggestions ? suggestions(names, resolved) : Map.of();
 		CompletableFuture<List<Outcome>> outcomes = zones.isEmpty() ? CompletableFuture.completedFuture(List.of())
-				: run(engine, zones, requested, clientIp);
+				: run(engine, zones, requested, at, clientIp);
 		return outcomes.thenApply((result) -> assemble(engine.strategy(), requested, names, resolved, suggestions,
 				result, System.nanoTime() - start));
 	}
@@ -288,13 +363,13 @@ public class FanoutService {
 	}
 
 	private CompletableFuture<List<Outcome>> run(FanoutEngine engine, List<Zone> zones, Source source,
-			String clientIp) {
-		ZoneLookup lookup = this.lookups.get(source);
+			@Nullable Instant at, String clientIp) {
+		ZoneLookup lookup = (at != null) ? new LocalLookup(this.clock, at) : this.lookups.get(source);
 		if (lookup == null) {
 			throw Problems.badRequest("source '" + source.wireName() + "' is not available in this version");
 		}
 		Deadline deadline = Deadline.after(this.properties.batch().timeout());
-		FanoutJob job = new FanoutJob(engine.strategy(), zones, source, clientIp, deadline, lookup);
+		FanoutJob job = new FanoutJob(engine.strategy(), zones, source, clientIp, deadline, lookup, at);
 		long start = System.nanoTime();
 		CompletableFuture<List<Outcome>> outcomes;
 		try {
@@ -354,6 +429,27 @@ public class FanoutService {
 			throw Problems.badRequest(
 					"batch of " + names.size() + " zones is over the limit of " + max + " (timefan.batch.max-size)");
 		}
+	}
+
+	/**
+	 * The source of a request at an instant: only the local tz database answers for
+	 * another instant than the present, so it is local unless the request named another,
+	 * which is refused.
+	 */
+	Source source(@Nullable String value, @Nullable Instant at) {
+		if (at == null) {
+			return source(value);
+		}
+		if (value == null) {
+			return Source.LOCAL;
+		}
+		Source requested = source(value);
+		if (requested != Source.LOCAL) {
+			throw Problems.badRequest("source=" + requested.wireName()
+					+ " cannot answer at=: an upstream knows only the present, so at= is answered from the local "
+					+ "tz database; drop source=" + requested.wireName() + " or ask source=local");
+		}
+		return requested;
 	}
 
 	Source source(@Nullable String value) {

@@ -11,22 +11,34 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The problem documents (RFC 9457) of the fan-out endpoints. Each is an
+ * The problem documents (RFC 9457) of the fan-out endpoints, and of the endpoints beside
+ * them that take the same zone names and times ({@code zones}). Each is an
  * {@link ErrorResponseException}, which Spring MVC writes as
  * {@code application/problem+json}.
  */
-final class Problems {
+public final class Problems {
 
 	static final String RETRY_AFTER_SECONDS = "1";
 
 	private Problems() {
 	}
 
-	static ErrorResponseException badRequest(String detail) {
+	/**
+	 * A malformed request.
+	 * @param detail what is wrong, quoting what was sent
+	 * @return the 400 problem
+	 */
+	public static ErrorResponseException badRequest(String detail) {
 		return problem(HttpStatus.BAD_REQUEST, "bad-request", "Malformed request", detail);
 	}
 
-	static ErrorResponseException unknownZone(String name, List<String> suggestions) {
+	/**
+	 * A zone name the catalog does not hold.
+	 * @param name the name as asked
+	 * @param suggestions the closest names
+	 * @return the 404 problem, with its {@code suggestions}
+	 */
+	public static ErrorResponseException unknownZone(String name, List<String> suggestions) {
 		ErrorResponseException ex = problem(HttpStatus.NOT_FOUND, "unknown-zone", "Unknown time zone",
 				"unknown time zone '" + Names.shorten(name) + "'");
 		ex.getBody().setProperty("suggestions", suggestions);

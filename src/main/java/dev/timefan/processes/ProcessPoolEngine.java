@@ -89,9 +89,9 @@ class ProcessPoolEngine implements FanoutEngine {
 			this.pool.upstreamInUse();
 		}
 		List<String> names = job.zones().stream().map(Zone::name).toList();
-		// Workers answer for the instant of this service's clock, so every strategy
-		// answers alike.
-		Instant at = this.clock.instant();
+		// Workers answer for the instant asked (?at=), else for that of this service's
+		// clock, so every strategy answers alike.
+		Instant at = (job.at() != null) ? job.at() : this.clock.instant();
 		int chunks = Math.max(1, Math.min(names.size(), this.pool.alive()));
 		int size = (names.size() + chunks - 1) / chunks;
 		List<CompletableFuture<List<Outcome>>> parts = new ArrayList<>(chunks);

@@ -1,5 +1,6 @@
 package dev.timefan.reactive;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.timefan.fanout.BatchResult;
@@ -37,20 +38,23 @@ class ReactiveController extends FanoutController<Mono<ResponseEntity<Object>>, 
 	}
 
 	@Override
-	protected Mono<ResponseEntity<Object>> single(String name, @Nullable String source, String clientIp) {
-		return Mono.fromFuture(this.service.singleAsync(this.engine, name, source, clientIp))
+	protected Mono<ResponseEntity<Object>> single(String name, @Nullable String source, @Nullable Instant at,
+			String clientIp) {
+		return Mono.fromFuture(this.service.singleAsync(this.engine, name, source, at, clientIp))
 			.map(FanoutController::answer);
 	}
 
 	@Override
-	protected Mono<ResponseEntity<Object>> pathBatch(List<String> names, @Nullable String source, String clientIp) {
-		return Mono.fromFuture(this.service.batchAsync(this.engine, names, source, clientIp))
+	protected Mono<ResponseEntity<Object>> pathBatch(List<String> names, @Nullable String source, @Nullable Instant at,
+			String clientIp) {
+		return Mono.fromFuture(this.service.batchAsync(this.engine, names, source, at, clientIp))
 			.map((result) -> FanoutController.<Object>answer(result, result.source(), result.elapsedMs()));
 	}
 
 	@Override
-	protected Mono<ResponseEntity<BatchResult>> batch(List<String> names, @Nullable String source, String clientIp) {
-		return Mono.fromFuture(this.service.batchAsync(this.engine, names, source, clientIp))
+	protected Mono<ResponseEntity<BatchResult>> batch(List<String> names, @Nullable String source, @Nullable Instant at,
+			String clientIp) {
+		return Mono.fromFuture(this.service.batchAsync(this.engine, names, source, at, clientIp))
 			.map((result) -> answer(result, result.source(), result.elapsedMs()));
 	}
 

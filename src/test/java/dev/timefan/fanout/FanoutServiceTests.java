@@ -278,7 +278,7 @@ class FanoutServiceTests {
 
 	@Test
 	void aBatchWithoutSuggestionsLeavesThemEmpty() {
-		BatchResult result = this.service.batchWithoutSuggestions(INLINE, List.of("Asia/Kolkatta", "UTC"), null,
+		BatchResult result = this.service.batchWithoutSuggestions(INLINE, List.of("Asia/Kolkatta", "UTC"), null, null,
 				CLIENT_IP);
 
 		assertThat(result.results().getFirst().suggestions()).isNotNull().isEmpty();

@@ -12,13 +12,13 @@ import org.springframework.context.annotation.Primary;
  * Pins the service's clock so that every field of a time object is assertable.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class FixedClockConfiguration {
+public class FixedClockConfiguration {
 
 	/**
 	 * The instant of worldtimeapi.org's captured Asia/Kolkata answer: a Wednesday in ISO
 	 * week 40, inside British summer time.
 	 */
-	static final Instant NOW = Instant.parse("2025-10-01T10:39:20.975255Z");
+	public static final Instant NOW = Instant.parse("2025-10-01T10:39:20.975255Z");
 
 	@Bean
 	@Primary
