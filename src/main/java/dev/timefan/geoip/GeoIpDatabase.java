@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -39,10 +38,6 @@ final class GeoIpDatabase implements Closeable {
 	 * naming the setting and the file
 	 */
 	static GeoIpDatabase open(Path file) {
-		if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-			throw new IllegalStateException(GeoIpProperties.PREFIX + ".databases: '" + file
-					+ "' is not a readable file (a MaxMind DB such as GeoLite2-City.mmdb)");
-		}
 		try {
 			return new GeoIpDatabase(new Reader(file.toFile(), new CHMCache()));
 		}

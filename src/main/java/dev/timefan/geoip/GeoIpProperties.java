@@ -1,5 +1,6 @@
 package dev.timefan.geoip;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,6 +30,12 @@ record GeoIpProperties(@DefaultValue List<Path> databases, @DefaultValue("UTC") 
 
 	GeoIpProperties {
 		databases = List.copyOf(databases);
+		for (Path file : databases) {
+			if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+				throw new IllegalArgumentException(PREFIX + ".databases: '" + file
+						+ "' is not a readable file (a MaxMind DB such as GeoLite2-City.mmdb)");
+			}
+		}
 		if (defaultZone.isBlank()) {
 			throw new IllegalArgumentException(
 					PREFIX + ".default-zone must name a time zone, got '" + defaultZone + "'");

@@ -164,15 +164,6 @@ class IpZonesTests {
 	}
 
 	@Test
-	void aMissingDatabaseStopsStartUpNamingTheSettingAndTheFile(@TempDir Path directory) {
-		Path missing = directory.resolve("GeoLite2-City.mmdb");
-		assertThatIllegalStateException().isThrownBy(() -> configure(List.of(missing), "UTC"))
-			.withMessageContaining("timefan.ip.databases")
-			.withMessageContaining(missing.toString())
-			.withMessageContaining("not a readable file");
-	}
-
-	@Test
 	void aFileThatIsNotAMaxMindDatabaseStopsStartUp(@TempDir Path directory) throws IOException {
 		Path text = Files.writeString(directory.resolve("GeoLite2-City.mmdb"), "not a database\n");
 		assertThatIllegalStateException()
