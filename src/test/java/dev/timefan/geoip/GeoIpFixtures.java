@@ -19,6 +19,9 @@ public final class GeoIpFixtures {
 	/** ip-location-db's flat layout, IPv6 only. */
 	public static final String FLAT_IPV6 = "flat-ipv6.mmdb";
 
+	/** Records whose location or timezone no layout has. */
+	public static final String ODD_LAYOUT = "odd-layout.mmdb";
+
 	private GeoIpFixtures() {
 	}
 

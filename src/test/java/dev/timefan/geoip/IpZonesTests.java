@@ -14,10 +14,14 @@ import dev.timefan.time.ZoneCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -102,6 +106,16 @@ class IpZonesTests {
 	void givesTheDefaultZoneToAnAddressNoDatabasePlaces(String address) {
 		this.zones = zones(GeoIpFixtures.CITY);
 		assertThat(this.zones.locate(address(address))).isEqualTo(unplaced());
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aRecordOfAnotherLayoutIsUnplacedWarnedOfOnceAndTheNextDatabaseAsked(CapturedOutput output) {
+		this.zones = zones(GeoIpFixtures.ODD_LAYOUT, GeoIpFixtures.CITY);
+		assertThat(this.zones.locate(address("203.0.113.9"))).isEqualTo(placed("Asia/Kolkata"));
+		assertThat(this.zones.locate(address("198.51.100.7"))).isEqualTo(unplaced());
+		assertThat(this.zones.locate(address("198.51.100.8"))).isEqualTo(unplaced());
+		assertThat(output.getAll().split("A record of GeoIP database odd layout could not be read", -1)).hasSize(2);
 	}
 
 	/** The test database places 10/8, 127/8, ::1 and fd00::/8 in Auckland. */
