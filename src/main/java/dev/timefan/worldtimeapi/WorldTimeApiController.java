@@ -2,7 +2,6 @@ package dev.timefan.worldtimeapi;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.timefan.time.TimeObject;
 import dev.timefan.time.WorldClock;
@@ -17,7 +16,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -41,8 +39,6 @@ class WorldTimeApiController {
 	private static final String TXT = ".txt";
 
 	private static final String UNKNOWN_LOCATION = "unknown location";
-
-	private static final MediaType TEXT = new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8);
 
 	private final ZoneCatalog catalog;
 
@@ -133,19 +129,12 @@ class WorldTimeApiController {
 		if (!text) {
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(time);
 		}
-		Map<String, String> fields = new TreeMap<>();
-		JsonNode tree = this.mapper.valueToTree(time);
-		tree.properties()
-			.forEach((field) -> fields.put(field.getKey(),
-					field.getValue().isNull() ? "" : field.getValue().asString()));
-		StringBuilder body = new StringBuilder();
-		fields.forEach((key, value) -> body.append(key).append(": ").append(value).append('\n'));
-		return ResponseEntity.ok().contentType(TEXT).body(body.toString());
+		return ResponseEntity.ok().contentType(PlainText.TEXT).body(PlainText.of(time, this.mapper));
 	}
 
 	private static ResponseEntity<Object> list(List<String> names, boolean text) {
 		if (text) {
-			return ResponseEntity.ok().contentType(TEXT).body(String.join("\n", names) + "\n");
+			return ResponseEntity.ok().contentType(PlainText.TEXT).body(String.join("\n", names) + "\n");
 		}
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(names);
 	}
@@ -153,8 +142,8 @@ class WorldTimeApiController {
 	private static ResponseEntity<Object> unknown(boolean text) {
 		if (text) {
 			return ResponseEntity.status(HttpStatus.NOT_FOUND)
-				.contentType(TEXT)
-				.body("Error: " + UNKNOWN_LOCATION + "\n");
+				.contentType(PlainText.TEXT)
+				.body(PlainText.error(UNKNOWN_LOCATION));
 		}
 		return ResponseEntity.status(HttpStatus.NOT_FOUND)
 			.contentType(MediaType.APPLICATION_JSON)
