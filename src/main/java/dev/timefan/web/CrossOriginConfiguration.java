@@ -24,8 +24,11 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 @Configuration(proxyBeanMethods = false)
 class CrossOriginConfiguration {
 
-	/** The worldtimeapi API: GET only. */
-	static final String WORLD_TIME_API = "/api/**";
+	/**
+	 * The read-only rest: the worldtimeapi API, a zone's transitions, conversion and the
+	 * comparison page's figures. GET only.
+	 */
+	static final List<String> READ_ONLY = List.of("/api/**", "/zones/**", "/convert", "/page/stats");
 
 	/**
 	 * The fan-out's default route, each strategy's routes and the comparison
@@ -47,7 +50,8 @@ class CrossOriginConfiguration {
 	FilterRegistrationBean<CrossOriginFilter> crossOriginFilter(CorsProperties properties,
 			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver problems) {
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-		source.registerCorsConfiguration(WORLD_TIME_API, configuration(properties, HttpMethod.GET, HttpMethod.HEAD));
+		CorsConfiguration readOnly = configuration(properties, HttpMethod.GET, HttpMethod.HEAD);
+		READ_ONLY.forEach((pattern) -> source.registerCorsConfiguration(pattern, readOnly));
 		CorsConfiguration fanOut = configuration(properties, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
 		FAN_OUT.forEach((pattern) -> source.registerCorsConfiguration(pattern, fanOut));
 		FilterRegistrationBean<CrossOriginFilter> registration = new FilterRegistrationBean<>(
