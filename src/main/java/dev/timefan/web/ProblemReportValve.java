@@ -35,7 +35,7 @@ import org.springframework.http.HttpStatus;
  */
 public class ProblemReportValve extends ErrorReportValve {
 
-	private static final String MALFORMED = "malformed request: the path or its escapes are not accepted";
+	static final String MALFORMED = "malformed request: the path or its escapes are not accepted";
 
 	/** A URI long enough that it, rather than a header, may be what filled the buffer. */
 	private static final int LONG_URI = 1024;

@@ -196,6 +196,19 @@ class HostileRequestsIntegrationTests {
 	}
 
 	@Example
+	void aBrokenEscapeInAPathParameterIsABadRequest() {
+		// Tomcat decodes the path without its parameters; Spring parses them.
+		for (String target : List.of("/threads/time;%", "/time/UTC;%4", "/reactive/time;x=%zz/UTC", "/api/timezone;%",
+				"/;%", "/compare/time;%?zones=UTC")) {
+			Answer answer = send(target, "GET", null, null, null);
+			assertAnswer(answer, null);
+			assertThat(answer.status()).as("status of %s", target).isEqualTo(400);
+			assertThat(answer.json().path("detail").asString()).as(target)
+				.isEqualTo("malformed request: the path or its escapes are not accepted");
+		}
+	}
+
+	@Example
 	void aQueryWithMoreParametersThanTheContainerTakesIsABadRequest() {
 		Answer answer = get("/virtual/time?zones=UTC" + "&x".repeat(2_000));
 		assertAnswer(answer, null);
