@@ -8,17 +8,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.timefan.InstalledTools;
+import dev.timefan.Chromium;
 import dev.timefan.time.TzRelease;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -30,15 +27,12 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * The comparison page at {@code /} in a real browser: Debian's Chromium, headless, driven
- * by Playwright (which never downloads a browser of its own here). A comparison is
- * clicked through and every chart read back through Chart.js' own API. Skipped where no
- * Chromium is installed ({@code apt-get install -y --no-install-recommends chromium});
- * {@code .ci/run} installs it. With {@code -Dtimefan.page.screenshot=docs/page.png} the
- * finished comparison is also saved there, as the README shows it.
+ * The comparison page at {@code /} in a real browser ({@link Chromium}). A comparison is
+ * clicked through and every chart read back through Chart.js' own API. With
+ * {@code -Dtimefan.page.screenshot=docs/page.png} the finished comparison is also saved
+ * there, as the README shows it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "timefan.processes.workers=1",
@@ -71,32 +65,14 @@ class ComparePageBrowserIntegrationTests {
 	@Autowired
 	private TzRelease release;
 
-	private @Nullable Playwright playwright;
-
-	private @Nullable Browser browser;
+	private @Nullable Chromium chromium;
 
 	private final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
 	void launchChromium() {
-		Path chromium = InstalledTools.find("chromium");
-		if (chromium == null) {
-			return;
-		}
-		// The driver is unpacked from its jar; no browser is downloaded: Debian's runs.
-		this.playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		this.browser = this.playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true));
+		this.chromium = Chromium.launch();
 		PlaywrightAssertions.setDefaultAssertionTimeout(RUN_TIMEOUT_MS);
-	}
-
-	@BeforeEach
-	void requireChromium() {
-		assumeThat(this.browser)
-			.as("no chromium on PATH or at /usr/bin/chromium, so the comparison page's browser tests are skipped "
-					+ "(apt-get install -y --no-install-recommends chromium)")
-			.isNotNull();
 	}
 
 	@AfterEach
@@ -107,11 +83,8 @@ class ComparePageBrowserIntegrationTests {
 
 	@AfterAll
 	void closeChromium() {
-		if (this.browser != null) {
-			this.browser.close();
-		}
-		if (this.playwright != null) {
-			this.playwright.close();
+		if (this.chromium != null) {
+			this.chromium.close();
 		}
 	}
 
@@ -212,8 +185,8 @@ class ComparePageBrowserIntegrationTests {
 	}
 
 	private Page open(Browser.NewContextOptions options, List<String> requested, List<String> errors) {
-		assertThat(this.browser).isNotNull();
-		BrowserContext context = this.browser.newContext(options);
+		assertThat(this.chromium).isNotNull();
+		BrowserContext context = this.chromium.require().newContext(options);
 		this.contexts.add(context);
 		context.onRequest((request) -> requested.add(request.url()));
 		Page page = context.newPage();
