@@ -2,6 +2,7 @@ package dev.timefan.fanout;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -11,12 +12,14 @@ import java.util.function.LongSupplier;
  * at once with a {@code Retry-After} from how fast the strategy has been draining its
  * work. Admitted work ends by the batch deadline at the latest, which bounds the wait.
  * <p>
- * Besides its fixed caps, a request is shed when the zones already in flight and its own
- * would take more than half the batch deadline to drain at the rate the strategy drained
- * while busy in the last seconds. Without that, an overloaded strategy (more zones in
- * flight than it can finish before the deadline) spreads its time over every request and
- * every request misses the deadline: shedding some keeps the others in time. A request
- * that finds nothing in flight is never shed by it.
+ * Besides its fixed caps, while the strategy is late (a request of the last
+ * {@value DrainRate#SECONDS} seconds took more than half the batch deadline), a request
+ * is shed when the zones already in flight and its own would take more than half the
+ * deadline to drain at the rate the strategy drained while busy. Without that, an
+ * overloaded strategy (more zones in flight than it can finish before the deadline)
+ * spreads its time over every request and every request misses the deadline: shedding
+ * some keeps the others in time. A request that finds nothing in flight is never shed by
+ * it, nor one that comes while requests end in time.
  */
 final class Admission {
 
@@ -36,6 +39,11 @@ final class Admission {
 
 	private final double backlogSeconds;
 
+	private final long backlogNanos;
+
+	/** When a request last ended that took longer than half the deadline. */
+	private volatile long lateNanos;
+
 	private final LongSupplier nanoTime;
 
 	Admission(String strategy, Capacity capacity, Duration batchTimeout, LongSupplier nanoTime) {
@@ -46,6 +54,8 @@ final class Admission {
 		this.drainedItems = new DrainRate(nanoTime);
 		this.longestWaitSeconds = Math.max(1, (batchTimeout.toMillis() + 999) / 1000);
 		this.backlogSeconds = batchTimeout.toMillis() / 2000.0;
+		this.backlogNanos = batchTimeout.toNanos() / 2;
+		this.lateNanos = nanoTime.getAsLong() - TimeUnit.SECONDS.toNanos(DrainRate.SECONDS) - 1;
 	}
 
 	/**
@@ -67,8 +77,8 @@ final class Admission {
 					wait(excess, this.drainedItems));
 		}
 		int ahead = this.items.get() - size;
-		double perSecond = this.drainedItems.perBusySecond();
-		if (ahead > 0 && perSecond > 0 && (ahead + size) / perSecond > this.backlogSeconds) {
+		double perSecond = (ahead > 0 && late()) ? this.drainedItems.perBusySecond() : 0;
+		if (perSecond > 0 && (ahead + size) / perSecond > this.backlogSeconds) {
 			this.items.addAndGet(-size);
 			this.batches.decrementAndGet();
 			int excess = (int) Math.ceil(ahead + size - perSecond * this.backlogSeconds);
@@ -79,6 +89,10 @@ final class Admission {
 					wait(excess, this.drainedItems));
 		}
 		return new Ticket(size, this.nanoTime.getAsLong());
+	}
+
+	private boolean late() {
+		return this.nanoTime.getAsLong() - this.lateNanos <= TimeUnit.SECONDS.toNanos(DrainRate.SECONDS);
 	}
 
 	private static String seconds(double seconds) {
@@ -148,6 +162,10 @@ final class Admission {
 			if (this.released.compareAndSet(false, true)) {
 				Admission.this.items.addAndGet(-this.size);
 				Admission.this.batches.decrementAndGet();
+				long now = Admission.this.nanoTime.getAsLong();
+				if (now - this.admittedNanos > Admission.this.backlogNanos) {
+					Admission.this.lateNanos = now;
+				}
 				Admission.this.drainedItems.add(this.size, this.admittedNanos);
 				Admission.this.drainedBatches.add(1, this.admittedNanos);
 			}

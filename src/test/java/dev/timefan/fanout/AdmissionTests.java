@@ -127,6 +127,32 @@ class AdmissionTests {
 	}
 
 	@Test
+	void noRequestIsShedForTheBacklogWhileRequestsEndInTime() {
+		Admission roomy = new Admission("processes", new Capacity(100, 10_000), Duration.ofSeconds(10),
+				this.nanos::get);
+		for (int second = 0; second < 5; second++) {
+			roomy.admit(100).release();
+			this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+		}
+		roomy.admit(1_000);
+
+		assertThat(roomy.admit(1_000)).as("20 s of work at 100 a second, but none was late").isNotNull();
+	}
+
+	@Test
+	void aLateRequestMakesTheBacklogCountForTheWindowOnly() {
+		Admission roomy = drainedAtAHundredASecondThenIdle();
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(DrainRate.SECONDS));
+		for (int second = 0; second < 5; second++) {
+			roomy.admit(100).release();
+			this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+		}
+		roomy.admit(1_000);
+
+		assertThat(roomy.admit(1_000)).as("the late request left the window").isNotNull();
+	}
+
+	@Test
 	void theDrainRateCountsOnlyTheSecondsWithWorkInFlight() {
 		DrainRate rate = new DrainRate(this.nanos::get);
 		long started = this.nanos.get();
@@ -141,15 +167,18 @@ class AdmissionTests {
 		assertThat(rate.perBusySecond()).as("all of it left the window").isZero();
 	}
 
-	/** An admission for 10 s batches that drained 100 zones a busy second, then idled. */
+	/**
+	 * An admission for 10 s batches whose one request of 700 zones took 6 s, over half
+	 * the deadline: 100 zones a busy second, over the 7 seconds it was in flight; then
+	 * idle.
+	 */
 	private Admission drainedAtAHundredASecondThenIdle() {
 		Admission roomy = new Admission("processes", new Capacity(100, 10_000), Duration.ofSeconds(10),
 				this.nanos::get);
-		for (int second = 0; second < 5; second++) {
-			roomy.admit(100).release();
-			this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
-		}
-		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(3));
+		Admission.Ticket late = roomy.admit(700);
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(6));
+		late.release();
+		this.nanos.addAndGet(TimeUnit.SECONDS.toNanos(2));
 		return roomy;
 	}
 
