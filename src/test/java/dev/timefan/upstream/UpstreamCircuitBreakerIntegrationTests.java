@@ -105,13 +105,19 @@ class UpstreamCircuitBreakerIntegrationTests extends UpstreamIntegrationTests.Ru
 		ZONES.forEach((zone) -> UPSTREAM.script(zone, Step.hold()));
 		String[] zones = ZONES.toArray(String[]::new);
 
+		// Every item falls back and says why: its call timed out, or, where its call had
+		// not yet started when the others' timeouts opened the breaker (a busy machine
+		// may
+		// start a batch's calls over more than the 1 s timeout), the breaker was open.
 		JsonNode first = batch(strategy, zones);
 		assertThat(items(first)).allSatisfy((item) -> {
 			assertThat(item.get("status").asInt()).isEqualTo(200);
 			assertThat(item.get("source").asString()).isEqualTo("fallback");
-			assertThat(item.get("error").asString()).startsWith("upstream gave no answer within 1000 ms")
-				.endsWith(FALLBACK_SUFFIX);
+			assertThat(item.get("error").asString())
+				.satisfiesAnyOf((error) -> assertThat(error).startsWith("upstream gave no answer within 1000 ms")
+					.endsWith(FALLBACK_SUFFIX), (error) -> assertThat(error).isEqualTo(OPEN));
 		});
+		assertThat(items(first)).filteredOn((item) -> !item.get("error").asString().equals(OPEN)).isNotEmpty();
 		assertThat(state()).isEqualTo(CircuitBreaker.State.OPEN);
 		assertThat(metrics().getNumberOfFailedCalls()).isGreaterThanOrEqualTo(20);
 		// Each call was timed where it was made, in a worker too: every one was slow.
